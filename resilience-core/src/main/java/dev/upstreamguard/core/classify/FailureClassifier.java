@@ -1,0 +1,173 @@
+package dev.upstreamguard.core.classify;
+
+import java.io.EOFException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+import java.util.Locale;
+import java.util.zip.DataFormatException;
+import java.util.zip.ZipException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.UnsupportedSchemeException;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.MalformedChunkCodingException;
+import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.NoHttpResponseException;
+
+/**
+ * Maps what HttpClient 5 and the JDK throw to a {@link FailureKind}: the one place that says why a 502 became a
+ * 504. Pure and stateless.
+ *
+ * <p>The most specific cause is checked first: {@code ConnectTimeoutException} and
+ * {@code SocketTimeoutException} are both {@code InterruptedIOException}s, {@code HttpHostConnectException} is a
+ * {@code ConnectException}, and TLS failures arrive wrapped. Each rule was checked against a real socket in
+ * {@code FailureClassificationTest}.
+ */
+public final class FailureClassifier {
+    private FailureClassifier() {
+    }
+
+    /**
+     * Classifies an attempt's failure.
+     *
+     * @param error           what the attempt threw
+     * @param responseStarted whether response headers had arrived (a failure after that is an incomplete body,
+     *                        before it a terminated connection)
+     */
+    public static Classification classify(Throwable error, boolean responseStarted) {
+        // Walk the cause chain: HttpClient wraps (RequestFailedException, ClientProtocolException), the JDK wraps TLS.
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Classification c = classifyOne(t, responseStarted);
+            if (c != null) {
+                return c;
+            }
+        }
+        if (error instanceof RuntimeException || error instanceof Error) {
+            return new Classification(FailureKind.INTERNAL_ERROR, "internal error");
+        }
+        return responseStarted
+                ? new Classification(FailureKind.HTTP_RESPONSE_INCOMPLETE, "response body incomplete")
+                : new Classification(FailureKind.CONNECTION_TERMINATED, "connection closed before a response");
+    }
+
+    /** The failure for an upstream that answered with an error status (5xx). */
+    public static Classification forStatus(int status) {
+        return new Classification(FailureKind.UPSTREAM_STATUS, "upstream answered " + status);
+    }
+
+    private static Classification classifyOne(Throwable t, boolean responseStarted) {
+        // Host name does not resolve.
+        if (t instanceof UnknownHostException) {
+            return of(FailureKind.DNS_ERROR, "host name did not resolve");
+        }
+        // Connect timed out: a ConnectTimeoutException is an InterruptedIOException, so it goes before timeouts.
+        if (t instanceof ConnectTimeoutException) {
+            return of(FailureKind.CONNECTION_TIMEOUT, "connect timed out");
+        }
+        // Pool lease timed out: every pooled connection is busy.
+        if (t instanceof ConnectionRequestTimeoutException) {
+            return of(FailureKind.CONNECTION_LIMIT_REACHED, "connection pool exhausted");
+        }
+        // No route (a SocketException, not a ConnectException).
+        if (t instanceof NoRouteToHostException) {
+            return of(FailureKind.DESTINATION_IP_UNROUTABLE, "no route to host");
+        }
+        // Refused: HttpHostConnectException extends ConnectException.
+        if (t instanceof ConnectException) {
+            String msg = lower(t);
+            return msg.contains("timed out")
+                    ? of(FailureKind.CONNECTION_TIMEOUT, "connect timed out")
+                    : of(FailureKind.CONNECTION_REFUSED, "connection refused");
+        }
+        // Closed before any response byte: the classic stale keep-alive symptom.
+        if (t instanceof NoHttpResponseException) {
+            return of(FailureKind.CONNECTION_TERMINATED, "connection closed before a response");
+        }
+        // Read timeout (socket timeout): no bytes within the attempt timeout.
+        if (t instanceof SocketTimeoutException) {
+            return responseStarted
+                    ? of(FailureKind.HTTP_RESPONSE_TIMEOUT, "response body not complete in time")
+                    : of(FailureKind.HTTP_RESPONSE_TIMEOUT, "no response in time");
+        }
+        // Broken chunked transfer coding (TruncatedChunkException is a MalformedChunkCodingException).
+        if (t instanceof MalformedChunkCodingException) {
+            return of(FailureKind.HTTP_RESPONSE_TRANSFER_CODING, "invalid chunked encoding");
+        }
+        // Body shorter than declared, or connection closed mid-body.
+        if (t instanceof ConnectionClosedException) {
+            return responseStarted
+                    ? of(FailureKind.HTTP_RESPONSE_INCOMPLETE, "response body incomplete")
+                    : of(FailureKind.CONNECTION_TERMINATED, "connection closed before a response");
+        }
+        // Header limits of Http1Config.
+        if (t instanceof MessageConstraintException) {
+            return lower(t).contains("header count")
+                    ? of(FailureKind.HTTP_RESPONSE_HEADER_SECTION_SIZE, "response header section too large")
+                    : of(FailureKind.HTTP_RESPONSE_HEADER_SIZE, "response header too large");
+        }
+        // Undecodable content coding (gzip, deflate).
+        if (t instanceof ZipException || t instanceof DataFormatException
+                || (t instanceof EOFException && lower(t).contains("zlib"))) {
+            return of(FailureKind.HTTP_RESPONSE_CONTENT_CODING, "undecodable content encoding");
+        }
+        // TLS: certificate first (it arrives as the cause of an SSLHandshakeException), then alerts, then the rest.
+        if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException) {
+            return of(FailureKind.TLS_CERTIFICATE_ERROR, "certificate rejected");
+        }
+        if (t instanceof SSLException) {
+            if (hasCause(t, CertificateException.class)) {
+                return of(FailureKind.TLS_CERTIFICATE_ERROR, "certificate rejected");
+            }
+            if (t instanceof SSLHandshakeException && lower(t).contains("received fatal alert")) {
+                return of(FailureKind.TLS_ALERT_RECEIVED, "TLS alert received");
+            }
+            return of(FailureKind.TLS_PROTOCOL_ERROR, "TLS handshake failed");
+        }
+        // Scheme we cannot speak: a configuration error, not the upstream's fault.
+        if (t instanceof UnsupportedSchemeException) {
+            return of(FailureKind.CONFIGURATION_ERROR, "unsupported scheme");
+        }
+        // Malformed status line or headers (ParseException is a ProtocolException is an HttpException).
+        if (t instanceof HttpException) {
+            return of(FailureKind.HTTP_PROTOCOL_ERROR, "invalid HTTP response");
+        }
+        // Reset or broken pipe.
+        if (t instanceof SocketException) {
+            return responseStarted
+                    ? of(FailureKind.HTTP_RESPONSE_INCOMPLETE, "connection reset during the response body")
+                    : of(FailureKind.CONNECTION_TERMINATED, "connection reset before a response");
+        }
+        // Any other interruption of blocking I/O.
+        if (t instanceof InterruptedIOException) {
+            return of(FailureKind.HTTP_RESPONSE_TIMEOUT, "interrupted while waiting for the response");
+        }
+        return null;
+    }
+
+    private static Classification of(FailureKind kind, String details) {
+        return new Classification(kind, details);
+    }
+
+    private static String lower(Throwable t) {
+        String m = t.getMessage();
+        return m == null ? "" : m.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

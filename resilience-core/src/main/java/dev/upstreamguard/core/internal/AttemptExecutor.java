@@ -1,0 +1,177 @@
+package dev.upstreamguard.core.internal;
+
+import dev.upstreamguard.core.UpstreamPolicy;
+import dev.upstreamguard.core.UpstreamResponse;
+import dev.upstreamguard.core.classify.Classification;
+import dev.upstreamguard.core.classify.FailureClassifier;
+import dev.upstreamguard.core.classify.FailureKind;
+import dev.upstreamguard.core.deadline.DeadlineHeader;
+import dev.upstreamguard.core.deadline.RequestContext;
+import dev.upstreamguard.core.retry.RetryAfter;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.EndpointDetails;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Runs one attempt: derives its timeouts from the remaining deadline, arms the watchdog, sends the request with
+ * the propagated headers, reads the whole body and validates the response.
+ */
+final class AttemptExecutor {
+    /** MDC key read for the correlation ID when no request context is attached. */
+    static final String MDC_KEY = "correlationId";
+
+    private final UpstreamPolicy policy;
+    private final ScheduledExecutorService scheduler;
+
+    AttemptExecutor(UpstreamPolicy policy, ScheduledExecutorService scheduler) {
+        this.policy = policy;
+        this.scheduler = scheduler;
+    }
+
+    AttemptResult run(ClassicHttpRequest original, ExecChain.Scope scope, ExecChain chain, RequestContext rc,
+            long budgetNanos, int attempt) {
+        HttpClientContext ctx = scope.clientContext;
+        ctx.setRequestConfig(attemptConfig(ctx.getRequestConfig(), budgetNanos));
+        ctx.setEndpointDetails(null);
+        ClassicHttpRequest request = ClassicRequestBuilder.copy(original).build();
+        propagateHeaders(request, rc, budgetNanos);
+
+        AttemptWatchdog watchdog = AttemptWatchdog.arm(scheduler, scope.execRuntime, budgetNanos);
+        ClassicHttpResponse response = null;
+        boolean bodyComplete = false;
+        try {
+            response = chain.proceed(request, scope);
+            int status = response.getCode();
+            if (status > 599) {
+                watchdog.finish();
+                return fail(FailureKind.HTTP_PROTOCOL_ERROR, "invalid status code", 0, null, null);
+            }
+            byte[] body = BoundedBody.read(response.getEntity(), policy.validation().maxBodyBytes());
+            boolean inTime = watchdog.finish();
+            bodyComplete = body != null;
+            if (body == null) {
+                return fail(FailureKind.HTTP_RESPONSE_BODY_SIZE, "response body larger than "
+                        + policy.validation().maxBodyBytes() + " bytes", status, null, null);
+            }
+            if (!inTime) {
+                // The watchdog closed the connection: an EOF-delimited body may look complete but is not.
+                return timedOut(true, null);
+            }
+            UpstreamResponse buffered = new UpstreamResponse(status, response.getHeaders(), body, attempt);
+            return check(buffered);
+        } catch (IOException | HttpException | RuntimeException e) {
+            boolean fired = !watchdog.finish();
+            if (fired) {
+                return timedOut(response != null, e);
+            }
+            Classification c = FailureClassifier.classify(e, response != null);
+            boolean stale = response == null && c.kind() == FailureKind.CONNECTION_TERMINATED && reused(ctx);
+            return AttemptResult.failure(c, response == null ? 0 : response.getCode(), null, e, stale, false);
+        } finally {
+            if (response != null) {
+                release(scope, response, bodyComplete);
+            }
+        }
+    }
+
+    private AttemptResult check(UpstreamResponse r) {
+        int status = r.status();
+        if (!policy.validation().acceptsStatus(status)) {
+            if (status >= 500) {
+                Duration retryAfter = RetryAfter.parse(r.header("Retry-After"), Instant.now());
+                return AttemptResult.failure(FailureClassifier.forStatus(status), status, retryAfter, null, false,
+                        false);
+            }
+            return fail(FailureKind.RESPONSE_INVALID, "status " + status + " not accepted", status, null, null);
+        }
+        String violation = policy.validation().violation(r);
+        if (violation != null) {
+            return fail(FailureKind.RESPONSE_INVALID, violation, status, null, null);
+        }
+        return AttemptResult.success(r);
+    }
+
+    private static AttemptResult timedOut(boolean responseStarted, Throwable cause) {
+        return AttemptResult.failure(new Classification(FailureKind.HTTP_RESPONSE_TIMEOUT,
+                responseStarted ? "response body not complete in time" : "no response in time"), 0, null, cause,
+                false, true);
+    }
+
+    private static AttemptResult fail(FailureKind kind, String details, int status, Duration retryAfter,
+            Throwable cause) {
+        return AttemptResult.failure(new Classification(kind, details), status, retryAfter, cause, false, false);
+    }
+
+    /** Timeouts of this attempt: each wait cut to the attempt's budget, which is already cut to the deadline. */
+    private RequestConfig attemptConfig(RequestConfig base, long budgetNanos) {
+        long budgetMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(budgetNanos));
+        RequestConfig.Builder b = base == null ? RequestConfig.custom() : RequestConfig.copy(base);
+        return connectTimeout(b, Math.min(policy.connectTimeout().toMillis(), budgetMillis))
+                .setConnectionRequestTimeout(Timeout.ofMilliseconds(
+                        Math.min(policy.poolLeaseTimeout().toMillis(), budgetMillis)))
+                .setResponseTimeout(Timeout.ofMilliseconds(budgetMillis))
+                .build();
+    }
+
+    // RequestConfig's connect timeout is deprecated in favour of ConnectionConfig, but it is the only per-request
+    // one, and HttpClient still honours it over the pool's (InternalExecRuntime.connectEndpoint).
+    @SuppressWarnings("deprecation")
+    private static RequestConfig.Builder connectTimeout(RequestConfig.Builder b, long millis) {
+        return b.setConnectTimeout(Timeout.ofMilliseconds(millis));
+    }
+
+    private void propagateHeaders(ClassicHttpRequest request, RequestContext rc, long budgetNanos) {
+        String correlationId = rc == null ? null : rc.correlationId();
+        if (correlationId == null) {
+            correlationId = org.slf4j.MDC.get(MDC_KEY);
+        }
+        if (policy.correlationHeader() != null && correlationId != null
+                && !request.containsHeader(policy.correlationHeader())) {
+            request.setHeader(policy.correlationHeader(), correlationId);
+        }
+        if (policy.deadlineHeader() != null) {
+            request.setHeader(policy.deadlineHeader(),
+                    DeadlineHeader.format(policy.deadlineHeader(), Duration.ofNanos(budgetNanos)));
+        }
+        if (policy.propagateTraceparent() && !request.containsHeader("traceparent")) {
+            String traceparent = Traceparent.forRequest(rc == null ? null : rc.traceparent(), correlationId,
+                    ThreadLocalRandom.current());
+            if (traceparent != null) {
+                request.setHeader("traceparent", traceparent);
+            }
+        }
+    }
+
+    /** Whether the failed connection had already served a response: then it was a stale pooled connection. */
+    private static boolean reused(HttpClientContext ctx) {
+        EndpointDetails details = ctx.getEndpointDetails();
+        return details != null && details.getResponseCount() > 0;
+    }
+
+    /**
+     * Returns the connection to the pool after a complete read; otherwise closes it first, because closing a
+     * response with unread content would drain it (unbounded, after the watchdog is gone).
+     */
+    private static void release(ExecChain.Scope scope, ClassicHttpResponse response, boolean bodyComplete) {
+        if (!bodyComplete) {
+            scope.execRuntime.discardEndpoint();
+        }
+        try {
+            response.close();
+        } catch (IOException | RuntimeException ignored) {
+            scope.execRuntime.discardEndpoint();
+        }
+    }
+}

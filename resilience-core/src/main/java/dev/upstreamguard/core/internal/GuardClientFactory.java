@@ -1,0 +1,73 @@
+package dev.upstreamguard.core.internal;
+
+import dev.upstreamguard.core.UpstreamPolicy;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Consumer;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/** Builds the HttpClient an upstream runs on: pool, keep-alive, limits and the guard in the exec chain. */
+public final class GuardClientFactory {
+    private GuardClientFactory() {
+    }
+
+    /** A single daemon thread that fires attempt deadlines. */
+    public static ScheduledExecutorService newScheduler(String upstream) {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "upstream-guard-timer-" + upstream);
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        return s;
+    }
+
+    public static CloseableHttpClient build(UpstreamPolicy policy, GuardExecHandler handler,
+            Consumer<HttpClientBuilder> customizer) {
+        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(policy.maxConcurrentCalls())
+                .setMaxConnPerRoute(policy.maxConcurrentCalls())
+                .setDefaultSocketConfig(SocketConfig.custom()
+                        .setTcpNoDelay(true)
+                        .setSoTimeout(Timeout.of(policy.attemptTimeout()))
+                        .build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(policy.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(policy.attemptTimeout()))
+                        // 2 s is HttpClient's default: a cheap staleness check after inactivity. Never 0 (20x slower).
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                        .build())
+                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                        .http1Config(Http1Config.custom()
+                                .setMaxHeaderCount(policy.maxHeaderCount())
+                                .setMaxLineLength(policy.maxHeaderLineLength())
+                                .build())
+                        .build())
+                .build();
+        HttpClientBuilder builder = HttpClients.custom()
+                .setConnectionManager(pool)
+                .setKeepAliveStrategy(new KeepAliveStrategy(policy.idleTimeout(), policy.keepAliveMargin()))
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(policy.poolLeaseTimeout()))
+                        .setResponseTimeout(Timeout.of(policy.attemptTimeout()))
+                        .build())
+                // Our retry policy must be the only retry layer (HttpClient retries 429/503 and I/O errors itself).
+                .disableAutomaticRetries()
+                // A shared client must never carry one user's cookies into another user's call.
+                .disableCookieManagement()
+                .addExecInterceptorFirst("upstream-guard", handler);
+        customizer.accept(builder);
+        return builder.build();
+    }
+}
