@@ -30,6 +30,8 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolStats;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 
 /**
  * One named upstream service: a base URI and an {@link UpstreamPolicy}, with its own connection pool, circuit
@@ -56,6 +58,7 @@ public final class Upstream implements Closeable {
     private final CircuitBreaker circuitBreaker;
     private final FailureReport report;
     private final CloseableHttpClient client;
+    private final PoolingHttpClientConnectionManager pool;
     private final ScheduledExecutorService ownScheduler;
 
     private Upstream(Builder b) {
@@ -89,7 +92,9 @@ public final class Upstream implements Closeable {
         this.report = new FailureReport(policy, metrics);
         GuardExecHandler handler = new GuardExecHandler(name, policy, circuitBreaker, bulkhead, metrics, scheduler,
                 b.clock, b.random, report);
-        this.client = GuardClientFactory.build(policy, handler, b.clientCustomizer);
+        GuardClientFactory.GuardClient built = GuardClientFactory.build(policy, handler, b.clientCustomizer);
+        this.client = built.client();
+        this.pool = built.pool();
     }
 
     /** Starts building the upstream called {@code name} (a logical name for logs, metrics and error pages). */
@@ -170,6 +175,11 @@ public final class Upstream implements Closeable {
     public FailureKind lastFailureKind() {
         FailureReport.LastFailure last = report.lastFailure();
         return last == null ? null : last.kind();
+    }
+
+    /** The connection pool's statistics: leased, pending, available and max connections. */
+    public PoolStats connectionPoolStats() {
+        return pool.getTotalStats();
     }
 
     /** Closes the connection pool and this upstream's timer thread. */

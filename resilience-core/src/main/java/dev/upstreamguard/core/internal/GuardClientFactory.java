@@ -33,7 +33,11 @@ public final class GuardClientFactory {
         return s;
     }
 
-    public static CloseableHttpClient build(UpstreamPolicy policy, GuardExecHandler handler,
+    /** The built client and its pool (whose statistics the upstream exposes). */
+    public record GuardClient(CloseableHttpClient client, PoolingHttpClientConnectionManager pool) {
+    }
+
+    public static GuardClient build(UpstreamPolicy policy, GuardExecHandler handler,
             Consumer<HttpClientBuilder> customizer) {
         PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(policy.maxConcurrentCalls())
@@ -68,6 +72,6 @@ public final class GuardClientFactory {
                 .disableCookieManagement()
                 .addExecInterceptorFirst("upstream-guard", handler);
         customizer.accept(builder);
-        return builder.build();
+        return new GuardClient(builder.build(), pool);
     }
 }

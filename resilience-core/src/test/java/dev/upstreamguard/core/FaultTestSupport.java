@@ -1,0 +1,50 @@
+package dev.upstreamguard.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.upstreamguard.core.retry.RetryBudgetConfig;
+import dev.upstreamguard.core.retry.RetryPolicy;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+
+/** Shared set-up of the fault tests: tight timeouts, fast seeded backoff, no breaker unless a test wants one. */
+final class FaultTestSupport {
+    static final Duration REQUEST_TIMEOUT = Duration.ofMillis(1500);
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(400);
+    /** Scheduling and close slack allowed past a deadline on a 2-core machine. */
+    static final Duration SLACK = Duration.ofMillis(250);
+
+    private FaultTestSupport() {
+    }
+
+    static UpstreamPolicy.Builder policy() {
+        return UpstreamPolicy.builder()
+                .requestTimeout(REQUEST_TIMEOUT)
+                .attemptTimeout(ATTEMPT_TIMEOUT)
+                .connectTimeout(Duration.ofMillis(300))
+                .poolLeaseTimeout(Duration.ofMillis(200))
+                .circuitBreakerEnabled(false)
+                .retry(RetryPolicy.builder()
+                        .maxAttempts(3)
+                        .backoff(Duration.ofMillis(5), Duration.ofMillis(20), 2)
+                        .budget(RetryBudgetConfig.unlimited())
+                        .build());
+    }
+
+    static Upstream upstream(String baseUri, UpstreamPolicy policy) {
+        SplittableRandom seeded = new SplittableRandom(7);
+        return Upstream.builder("backend").baseUri(baseUri).policy(policy).random(seeded::nextDouble).build();
+    }
+
+    static UpstreamException failure(Upstream upstream, ClassicHttpRequest request) {
+        UpstreamException e = catchThrowableOfType(UpstreamException.class, () -> upstream.execute(request));
+        assertThat(e).as("expected the call to fail").isNotNull();
+        return e;
+    }
+
+    static void assertNoLeakedConnection(Upstream upstream) {
+        assertThat(upstream.connectionPoolStats().getLeased()).as("leased connections").isZero();
+    }
+}
