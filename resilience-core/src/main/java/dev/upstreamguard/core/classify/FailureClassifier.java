@@ -44,6 +44,22 @@ public final class FailureClassifier {
      *                        before it a terminated connection)
      */
     public static Classification classify(Throwable error, boolean responseStarted) {
+        return classify(error, responseStarted, false);
+    }
+
+    /**
+     * Classifies an attempt's failure, knowing whether the connection received bytes that never formed a response.
+     *
+     * @param error             what the attempt threw
+     * @param responseStarted   whether response headers had arrived
+     * @param nonHttpBytesSeen  whether a fresh connection received bytes but no response: HttpCore skips lines it
+     *                          cannot parse as a status line and reports the end of stream as "no response", so
+     *                          garbage and invalid status lines arrive as {@code NoHttpResponseException}
+     */
+    public static Classification classify(Throwable error, boolean responseStarted, boolean nonHttpBytesSeen) {
+        if (nonHttpBytesSeen && !responseStarted && error instanceof NoHttpResponseException) {
+            return of(FailureKind.HTTP_PROTOCOL_ERROR, "invalid HTTP response");
+        }
         // Walk the cause chain: HttpClient wraps (RequestFailedException, ClientProtocolException), the JDK wraps TLS.
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             Classification c = classifyOne(t, responseStarted);

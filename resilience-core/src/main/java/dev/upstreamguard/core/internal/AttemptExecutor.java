@@ -76,8 +76,11 @@ final class AttemptExecutor {
             if (fired) {
                 return timedOut(response != null, e);
             }
-            Classification c = FailureClassifier.classify(e, response != null);
-            boolean stale = response == null && c.kind() == FailureKind.CONNECTION_TERMINATED && reused(ctx);
+            EndpointDetails conn = ctx.getEndpointDetails();
+            boolean reused = conn != null && conn.getResponseCount() > 0;
+            boolean nonHttpBytes = conn != null && !reused && conn.getReceivedBytesCount() > 0;
+            Classification c = FailureClassifier.classify(e, response != null, nonHttpBytes);
+            boolean stale = response == null && c.kind() == FailureKind.CONNECTION_TERMINATED && reused;
             return AttemptResult.failure(c, response == null ? 0 : response.getCode(), null, e, stale, false);
         } finally {
             if (response != null) {
@@ -152,12 +155,6 @@ final class AttemptExecutor {
                 request.setHeader("traceparent", traceparent);
             }
         }
-    }
-
-    /** Whether the failed connection had already served a response: then it was a stale pooled connection. */
-    private static boolean reused(HttpClientContext ctx) {
-        EndpointDetails details = ctx.getEndpointDetails();
-        return details != null && details.getResponseCount() > 0;
     }
 
     /**

@@ -128,6 +128,7 @@ public final class GuardExecHandler implements ExecChainHandler {
                 if (breaker != null) {
                     breaker.releasePermission();
                 }
+                metrics.retry(upstream, last.failure.kind());
                 attempt--; // not counted: the attempt never reached the upstream
                 continue;
             }

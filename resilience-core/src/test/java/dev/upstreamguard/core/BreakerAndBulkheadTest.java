@@ -1,0 +1,103 @@
+package dev.upstreamguard.core;
+
+import static dev.upstreamguard.core.FaultTestSupport.assertNoLeakedConnection;
+import static dev.upstreamguard.core.FaultTestSupport.failure;
+import static dev.upstreamguard.core.FaultTestSupport.policy;
+import static dev.upstreamguard.core.FaultTestSupport.upstream;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.upstreamguard.core.classify.FailureKind;
+import dev.upstreamguard.core.retry.RetryPolicy;
+import dev.upstreamguard.core.testing.Fault;
+import dev.upstreamguard.core.testing.FaultServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BreakerAndBulkheadTest {
+    private FaultServer server;
+    private Upstream upstream;
+
+    @AfterEach
+    void stop() {
+        if (upstream != null) {
+            assertNoLeakedConnection(upstream);
+            upstream.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void breakerOpensFailsFastWithoutConnectingThenHalfOpensAndCloses() throws Exception {
+        CircuitBreakerConfig cb = CircuitBreakerConfig.custom()
+                .slidingWindowSize(4).minimumNumberOfCalls(4).failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofMillis(300)).permittedNumberOfCallsInHalfOpenState(1)
+                .slowCallDurationThreshold(Duration.ofMillis(400)).build();
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+        server = FaultServer.start(Fault.status(502, "bad"));
+        upstream = Upstream.builder("backend").baseUri(server.baseUri()).circuitBreakerRegistry(registry)
+                .policy(policy().retry(RetryPolicy.none()).circuitBreaker(cb).build()).build();
+        for (int i = 0; i < 4; i++) {
+            assertThat(failure(upstream, ClassicRequestBuilder.get("/").build()).kind())
+                    .isEqualTo(FailureKind.UPSTREAM_STATUS);
+        }
+        assertThat(registry.circuitBreaker("backend").getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        int connectionsWhenOpened = server.connectionsAccepted();
+        int requestsWhenOpened = server.requestsReceived();
+        UpstreamException rejected = failure(upstream, ClassicRequestBuilder.get("/").build());
+        assertThat(rejected.kind()).isEqualTo(FailureKind.CIRCUIT_OPEN);
+        assertThat(rejected.status()).isEqualTo(503);
+        assertThat(rejected.attempts()).isZero();
+        assertThat(rejected.retryAfter()).isBetween(Duration.ofMillis(1), Duration.ofSeconds(1));
+        assertThat(rejected.getStackTrace()).as("rejections are stackless").isEmpty();
+        assertThat(rejected.proxyStatus("upstream-guard")).contains("error=destination_unavailable");
+        assertThat(server.requestsReceived()).isEqualTo(requestsWhenOpened);
+        assertThat(server.connectionsAccepted()).isEqualTo(connectionsWhenOpened);
+
+        server.fault(Fault.ok("healthy again"));
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            try {
+                return upstream.execute(ClassicRequestBuilder.get("/").build()).status() == 200;
+            } catch (UpstreamException e) {
+                assertThat(e.kind()).isEqualTo(FailureKind.CIRCUIT_OPEN);
+                return false;
+            }
+        });
+        assertThat(registry.circuitBreaker("backend").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void bulkheadRejectsAtOnceWhenTheLimitIsReached() throws Exception {
+        server = FaultServer.start(Fault.blackhole());
+        upstream = upstream(server.baseUri(), policy().maxConcurrentCalls(2).retry(RetryPolicy.none()).build());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> a = pool.submit(() -> failure(upstream, ClassicRequestBuilder.get("/a").build()));
+            Future<?> b = pool.submit(() -> failure(upstream, ClassicRequestBuilder.get("/b").build()));
+            await().atMost(Duration.ofSeconds(2)).until(() -> server.requestsReceived() == 2);
+
+            UpstreamException e = failure(upstream, ClassicRequestBuilder.get("/c").build());
+            assertThat(e.kind()).isEqualTo(FailureKind.CONNECTION_LIMIT_REACHED);
+            assertThat(e.status()).isEqualTo(503);
+            assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(e.elapsed()).isLessThan(Duration.ofMillis(50));
+            assertThat(e.getStackTrace()).isEmpty();
+            assertThat(server.requestsReceived()).isEqualTo(2);
+            a.get();
+            b.get();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
