@@ -23,8 +23,11 @@ class FailureClassificationTest {
     private FaultServer server;
     private Upstream upstream;
 
+    private UpstreamException last;
+
     @AfterEach
-    void stop() {
+    void stop(org.junit.jupiter.api.TestInfo info) {
+        FaultTestSupport.report(info.getDisplayName(), last, REQUEST_TIMEOUT);
         if (upstream != null) {
             assertNoLeakedConnection(upstream);
             upstream.close();
@@ -37,13 +40,14 @@ class FailureClassificationTest {
     private UpstreamException get(Fault fault) {
         server = FaultServer.start(fault);
         upstream = upstream(server.baseUri(), policy().build());
-        return failure(upstream, ClassicRequestBuilder.get("/resource").build());
+        last = failure(upstream, ClassicRequestBuilder.get("/resource").build());
+        return last;
     }
 
     @Test
     void refusedPortIsConnectionRefusedAndRetried() {
         upstream = upstream("http://127.0.0.1:" + FaultServer.refusedPort(), policy().build());
-        UpstreamException e = failure(upstream, ClassicRequestBuilder.post("/orders").build());
+        UpstreamException e = last = failure(upstream, ClassicRequestBuilder.post("/orders").build());
         assertThat(e.kind()).isEqualTo(FailureKind.CONNECTION_REFUSED);
         assertThat(e.status()).isEqualTo(502);
         assertThat(e.attempts()).as("nothing was sent, so even a POST is retried").isEqualTo(3);
@@ -55,7 +59,7 @@ class FailureClassificationTest {
     @Test
     void unresolvableHostIsDnsErrorAndNotRetried() {
         upstream = upstream("http://no-such-host.invalid", policy().build());
-        UpstreamException e = failure(upstream, ClassicRequestBuilder.get("/").build());
+        UpstreamException e = last = failure(upstream, ClassicRequestBuilder.get("/").build());
         assertThat(e.kind()).isEqualTo(FailureKind.DNS_ERROR);
         assertThat(e.status()).isEqualTo(502);
         assertThat(e.attempts()).isEqualTo(1);
@@ -102,7 +106,7 @@ class FailureClassificationTest {
         // One byte every 50 ms never trips a 400 ms socket read timeout: only the watchdog ends the attempt.
         server = FaultServer.start(Fault.trickle("x".repeat(200), Duration.ofMillis(50)));
         upstream = upstream(server.baseUri(), policy().retry(dev.upstreamguard.core.retry.RetryPolicy.none()).build());
-        UpstreamException e = failure(upstream, ClassicRequestBuilder.get("/slow").build());
+        UpstreamException e = last = failure(upstream, ClassicRequestBuilder.get("/slow").build());
         assertThat(e.kind()).isEqualTo(FailureKind.HTTP_RESPONSE_TIMEOUT);
         assertThat(e.details()).contains("response body not complete in time");
         assertThat(e.elapsed()).isBetween(ATTEMPT_TIMEOUT, ATTEMPT_TIMEOUT.plus(SLACK));
@@ -124,9 +128,9 @@ class FailureClassificationTest {
     }
 
     @Test
-    void chunkedBodyWithoutTerminalChunkIsIncompleteOrTransferCoding() {
+    void chunkedBodyWithoutTerminalChunkIsIncomplete() {
         UpstreamException e = get(Fault.truncatedChunked());
-        assertThat(e.kind()).isIn(FailureKind.HTTP_RESPONSE_INCOMPLETE, FailureKind.HTTP_RESPONSE_TRANSFER_CODING);
+        assertThat(e.kind()).isEqualTo(FailureKind.HTTP_RESPONSE_INCOMPLETE);
     }
 
     @Test
@@ -143,10 +147,17 @@ class FailureClassificationTest {
     }
 
     @Test
-    void oversizedHeaderSectionIsHeaderSizeError() {
+    void oversizedHeaderSectionIsHeaderSectionSizeError() {
         UpstreamException e = get(Fault.oversizedHeaders(64 * 1024));
-        assertThat(e.kind()).isIn(FailureKind.HTTP_RESPONSE_HEADER_SECTION_SIZE, FailureKind.HTTP_RESPONSE_HEADER_SIZE);
+        assertThat(e.kind()).isEqualTo(FailureKind.HTTP_RESPONSE_HEADER_SECTION_SIZE);
         assertThat(e.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void oversizedHeaderLineIsHeaderSizeError() {
+        UpstreamException e = get(Fault.oversizedHeaderLine(16 * 1024));
+        assertThat(e.kind()).isEqualTo(FailureKind.HTTP_RESPONSE_HEADER_SIZE);
+        assertThat(e.proxyStatus("upstream-guard")).contains("error=http_response_header_size");
     }
 
     @Test
@@ -159,7 +170,7 @@ class FailureClassificationTest {
     void tlsToAPlaintextPortIsTlsProtocolError() {
         server = FaultServer.start(Fault.ok("plain"));
         upstream = upstream("https://127.0.0.1:" + server.port(), policy().build());
-        UpstreamException e = failure(upstream, ClassicRequestBuilder.get("/").build());
+        UpstreamException e = last = failure(upstream, ClassicRequestBuilder.get("/").build());
         assertThat(e.kind()).isEqualTo(FailureKind.TLS_PROTOCOL_ERROR);
         assertThat(e.status()).isEqualTo(502);
         assertThat(e.attempts()).isEqualTo(1);

@@ -44,6 +44,14 @@ final class FaultTestSupport {
         return e;
     }
 
+    /** One line per fault for the test report: what it became and how long it took against the deadline. */
+    static void report(String test, UpstreamException e, Duration deadline) {
+        if (e != null) {
+            System.out.printf("FAULT-REPORT %-55s kind=%-34s status=%d attempts=%d elapsedMs=%d deadlineMs=%d%n",
+                    test, e.kind().tagValue(), e.status(), e.attempts(), e.elapsed().toMillis(), deadline.toMillis());
+        }
+    }
+
     static void assertNoLeakedConnection(Upstream upstream) {
         assertThat(upstream.connectionPoolStats().getLeased()).as("leased connections").isZero();
     }
