@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
@@ -92,7 +93,8 @@ public final class Upstream implements Closeable {
         this.report = new FailureReport(policy, metrics);
         GuardExecHandler handler = new GuardExecHandler(name, policy, circuitBreaker, bulkhead, metrics, scheduler,
                 b.clock, b.random, report);
-        GuardClientFactory.GuardClient built = GuardClientFactory.build(policy, handler, b.clientCustomizer);
+        GuardClientFactory.GuardClient built = GuardClientFactory.build(policy, handler, b.sslContext,
+                b.clientCustomizer);
         this.client = built.client();
         this.pool = built.pool();
     }
@@ -230,6 +232,7 @@ public final class Upstream implements Closeable {
         private NanoClock clock = NanoClock.SYSTEM;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private Consumer<HttpClientBuilder> clientCustomizer = b -> { };
+        private SSLContext sslContext;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -305,6 +308,12 @@ public final class Upstream implements Closeable {
         /** Uniform random numbers in [0, 1) for backoff jitter (tests inject a seeded one). */
         public Builder random(DoubleSupplier random) {
             this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** The TLS context for https upstreams (trust store, client certificate); default the JVM's. */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
             return this;
         }
 

@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.zip.DataFormatException;
 import java.util.zip.ZipException;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.UnsupportedSchemeException;
@@ -143,7 +142,7 @@ public final class FailureClassifier {
             if (hasCause(t, CertificateException.class)) {
                 return of(FailureKind.TLS_CERTIFICATE_ERROR, "certificate rejected");
             }
-            if (t instanceof SSLHandshakeException && lower(t).contains("received fatal alert")) {
+            if (lower(t).contains("received fatal alert")) {
                 return of(FailureKind.TLS_ALERT_RECEIVED, "TLS alert received");
             }
             return of(FailureKind.TLS_PROTOCOL_ERROR, "TLS handshake failed");

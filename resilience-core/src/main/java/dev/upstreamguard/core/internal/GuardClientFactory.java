@@ -4,6 +4,8 @@ import dev.upstreamguard.core.UpstreamPolicy;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -37,9 +39,13 @@ public final class GuardClientFactory {
     public record GuardClient(CloseableHttpClient client, PoolingHttpClientConnectionManager pool) {
     }
 
-    public static GuardClient build(UpstreamPolicy policy, GuardExecHandler handler,
+    public static GuardClient build(UpstreamPolicy policy, GuardExecHandler handler, SSLContext sslContext,
             Consumer<HttpClientBuilder> customizer) {
-        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+        PoolingHttpClientConnectionManagerBuilder poolBuilder = PoolingHttpClientConnectionManagerBuilder.create();
+        if (sslContext != null) {
+            poolBuilder.setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext));
+        }
+        PoolingHttpClientConnectionManager pool = poolBuilder
                 .setMaxConnTotal(policy.maxConcurrentCalls())
                 .setMaxConnPerRoute(policy.maxConcurrentCalls())
                 .setDefaultSocketConfig(SocketConfig.custom()
