@@ -59,9 +59,16 @@ public final class FailureClassifier {
         if (nonHttpBytesSeen && !responseStarted && error instanceof NoHttpResponseException) {
             return of(FailureKind.HTTP_PROTOCOL_ERROR, "invalid HTTP response");
         }
-        // Walk the cause chain: HttpClient wraps (RequestFailedException, ClientProtocolException), the JDK wraps TLS.
+        // Walk the cause chain twice: specific signals first, anywhere in the chain, then the generic ones.
+        // HttpClient wraps (RequestFailedException is itself an InterruptedIOException), the JDK wraps TLS.
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             Classification c = classifyOne(t, responseStarted);
+            if (c != null) {
+                return c;
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Classification c = classifyGeneric(t, responseStarted);
             if (c != null) {
                 return c;
             }
@@ -155,6 +162,10 @@ public final class FailureClassifier {
         if (t instanceof HttpException) {
             return of(FailureKind.HTTP_PROTOCOL_ERROR, "invalid HTTP response");
         }
+        return null;
+    }
+
+    private static Classification classifyGeneric(Throwable t, boolean responseStarted) {
         // Reset or broken pipe.
         if (t instanceof SocketException) {
             return responseStarted
