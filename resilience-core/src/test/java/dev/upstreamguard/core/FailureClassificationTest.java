@@ -147,6 +147,13 @@ class FailureClassificationTest {
     }
 
     @Test
+    void statusCodeAbove599IsProtocolError() {
+        UpstreamException e = get(Fault.invalidStatusLine("HTTP/1.1 999 Nope"));
+        assertThat(e.kind()).isEqualTo(FailureKind.HTTP_PROTOCOL_ERROR);
+        assertThat(e.details()).startsWith("invalid status code");
+    }
+
+    @Test
     void oversizedHeaderSectionIsHeaderSectionSizeError() {
         UpstreamException e = get(Fault.oversizedHeaders(64 * 1024));
         assertThat(e.kind()).isEqualTo(FailureKind.HTTP_RESPONSE_HEADER_SECTION_SIZE);

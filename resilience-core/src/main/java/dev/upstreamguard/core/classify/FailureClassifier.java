@@ -130,8 +130,11 @@ public final class FailureClassifier {
                     ? of(FailureKind.HTTP_RESPONSE_INCOMPLETE, "response body incomplete")
                     : of(FailureKind.CONNECTION_TERMINATED, "connection closed before a response");
         }
-        // Header limits of Http1Config.
+        // Header limits of Http1Config; "empty line limit" means many lines that were not a status line: garbage.
         if (t instanceof MessageConstraintException) {
+            if (lower(t).contains("empty line")) {
+                return of(FailureKind.HTTP_PROTOCOL_ERROR, "invalid HTTP response");
+            }
             return lower(t).contains("header count")
                     ? of(FailureKind.HTTP_RESPONSE_HEADER_SECTION_SIZE, "response header section too large")
                     : of(FailureKind.HTTP_RESPONSE_HEADER_SIZE, "response header too large");

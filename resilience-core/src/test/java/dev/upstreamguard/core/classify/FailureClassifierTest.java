@@ -64,6 +64,13 @@ class FailureClassifierTest {
     }
 
     @Test
+    void manyUnparseableLinesAreProtocolErrorNotHeaderSize() {
+        assertThat(FailureClassifier.classify(
+                new org.apache.hc.core5.http.MessageConstraintException("Maximum empty line limit exceeded"), false)
+                .kind()).isEqualTo(FailureKind.HTTP_PROTOCOL_ERROR);
+    }
+
+    @Test
     void detailsNeverCarryTheExceptionMessage() {
         Classification c = FailureClassifier.classify(
                 new IOException("connect to internal-db-7.corp:5432 [10.1.2.3] failed"), false);

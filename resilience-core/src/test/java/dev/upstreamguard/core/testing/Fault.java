@@ -33,9 +33,17 @@ public final class Fault {
     final Duration delay;
     final int size;
     final List<Fault> steps;
+    /** The status line sent by {@link #invalidStatusLine(String)}. */
+    final String statusLine;
 
     private Fault(Kind kind, int code, List<String> headers, String body, Duration delay, int size,
             List<Fault> steps) {
+        this(kind, code, headers, body, delay, size, steps, null);
+    }
+
+    private Fault(Kind kind, int code, List<String> headers, String body, Duration delay, int size,
+            List<Fault> steps, String statusLine) {
+        this.statusLine = statusLine;
         this.kind = kind;
         this.code = code;
         this.headers = headers;
@@ -132,14 +140,32 @@ public final class Fault {
         return of(Kind.TRUNCATED_CHUNKED);
     }
 
-    /** Answers with bytes that are not HTTP (an SSH banner line, then binary), then closes. */
+    /**
+     * Answers with bytes that are not HTTP (an SSH banner line, then 256 binary bytes), then closes. It is at most
+     * three lines: HttpClient 5 skips up to {@code Http1Config.maxEmptyLineCount} (default 10) lines it cannot parse
+     * as a status line, then meets the end of stream and reports {@code NoHttpResponseException}.
+     */
     public static Fault garbage() {
         return of(Kind.GARBAGE);
     }
 
-    /** Answers with the status line {@code "HTTP/1.1 abc Nope"} (non-numeric status code), then closes. */
+    /**
+     * Answers {@code "HTTP/1.1 abc Nope"} (non-numeric status code), a header section and body {@code "ok"}, then
+     * closes. HttpClient 5 skips such lines as garbage, so it reports {@code NoHttpResponseException}.
+     */
     public static Fault invalidStatusLine() {
-        return of(Kind.INVALID_STATUS_LINE);
+        return invalidStatusLine("HTTP/1.1 abc Nope");
+    }
+
+    /**
+     * Answers {@code statusLine} as sent (without CRLF), then a valid header section and body {@code "ok"}, then
+     * closes; for example {@code "HTTP/1.1 999 Nope"}, which HttpClient 5 accepts as a response with status 999.
+     */
+    public static Fault invalidStatusLine(String statusLine) {
+        if (Objects.requireNonNull(statusLine, "statusLine").contains("\r") || statusLine.contains("\n")) {
+            throw new IllegalArgumentException("statusLine must not contain CR or LF");
+        }
+        return new Fault(Kind.INVALID_STATUS_LINE, 0, List.of(), "ok", null, 0, List.of(), statusLine);
     }
 
     /**
@@ -209,6 +235,8 @@ public final class Fault {
         switch (kind) {
             case STATUS:
                 return "status(" + code + ")";
+            case INVALID_STATUS_LINE:
+                return "invalidStatusLine(" + statusLine + ")";
             case SEQUENCE:
                 return "sequence" + steps;
             default:

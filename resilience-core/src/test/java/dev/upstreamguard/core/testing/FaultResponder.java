@@ -88,7 +88,9 @@ final class FaultResponder {
                 out.write(GARBAGE);
                 return Next.CLOSE;
             case INVALID_STATUS_LINE:
-                out.write(ascii("HTTP/1.1 abc Nope\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+                out.write(ascii(f.statusLine + "\r\nContent-Type: " + Fault.TEXT + "\r\nContent-Length: "
+                        + f.body.length + "\r\nConnection: close\r\n\r\n"));
+                out.write(f.body);
                 return Next.CLOSE;
             case OVERSIZED_HEADERS:
                 out.write(oversized(f, false));

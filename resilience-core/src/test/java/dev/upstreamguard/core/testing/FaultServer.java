@@ -57,10 +57,10 @@ public final class FaultServer implements AutoCloseable {
     private final Set<Socket> openSockets = new HashSet<>(); // guarded by this
     private final List<Thread> workers = new ArrayList<>(); // guarded by this; at most MAX_CONNECTIONS
     private boolean closed; // guarded by this
-    private volatile Script script;
+    private volatile FaultScript script;
 
     private FaultServer(Fault fault) throws IOException {
-        this.script = new Script(fault);
+        this.script = new FaultScript(fault);
         this.serverSocket = new ServerSocket(0, 128, loopback());
         this.port = serverSocket.getLocalPort();
         this.acceptor = new Thread(this::acceptLoop, "fault-server-" + port + "-acceptor");
@@ -87,7 +87,7 @@ public final class FaultServer implements AutoCloseable {
      * {@link Fault#acceptThenClose()}), on new and kept-alive connections alike. A sequence starts from its first step.
      */
     public void fault(Fault fault) {
-        script = new Script(Objects.requireNonNull(fault, "fault"));
+        script = new FaultScript(Objects.requireNonNull(fault, "fault"));
     }
 
     /** The port listened on, at 127.0.0.1. */
@@ -212,6 +212,7 @@ public final class FaultServer implements AutoCloseable {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
             if (script.takeAcceptThenClose()) {
+                socket.shutdownOutput(); // FIN first, even if a request arrives before the close
                 return;
             }
             for (int sequence = 0; ; sequence++) {
@@ -235,6 +236,7 @@ public final class FaultServer implements AutoCloseable {
                     return;
                 }
                 if (next == FaultResponder.Next.CLOSE || request.wantsClose()) {
+                    socket.shutdownOutput(); // FIN before close, whatever the client sends meanwhile
                     return;
                 }
             }
@@ -276,34 +278,6 @@ public final class FaultServer implements AutoCloseable {
             c.close();
         } catch (IOException e) {
             // nothing left to do
-        }
-    }
-
-    /** The current fault and, for a sequence, how many of its steps were used. */
-    private static final class Script {
-        private final List<Fault> steps;
-        private final AtomicInteger used = new AtomicInteger();
-
-        Script(Fault fault) {
-            this.steps = fault.kind == Fault.Kind.SEQUENCE ? fault.steps : List.of(fault);
-        }
-
-        /** The fault for the request just read; moves a sequence on (its last step repeats). */
-        Fault next() {
-            return steps.get(Math.min(used.getAndIncrement(), steps.size() - 1));
-        }
-
-        /** Uses the current step if it is {@link Fault#acceptThenClose()}; tells whether it did. */
-        boolean takeAcceptThenClose() {
-            while (true) {
-                int i = used.get();
-                if (steps.get(Math.min(i, steps.size() - 1)).kind != Fault.Kind.ACCEPT_THEN_CLOSE) {
-                    return false;
-                }
-                if (i >= steps.size() - 1 || used.compareAndSet(i, i + 1)) {
-                    return true; // the last step repeats without moving on
-                }
-            }
         }
     }
 }

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import dev.upstreamguard.core.testing.RawHttpClient.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,11 +29,11 @@ class FaultServerTest {
     private static final String GET = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
     private final List<FaultServer> servers = new ArrayList<>();
-    private final List<Client> clients = new ArrayList<>();
+    private final List<RawHttpClient> clients = new ArrayList<>();
 
     @AfterEach
     void closeEverythingAndCheckNoThreadIsLeft() throws IOException {
-        for (Client c : clients) {
+        for (RawHttpClient c : clients) {
             c.socket.close();
         }
         for (FaultServer server : servers) {
@@ -46,7 +45,7 @@ class FaultServerTest {
     @Test
     void okAnswersWithContentLengthAndKeepsTheConnectionAlive() throws IOException {
         FaultServer server = start(Fault.ok("application/json", "{\"ok\":true}"));
-        Client client = connect(server);
+        RawHttpClient client = connect(server);
 
         Response first = client.send(GET).readResponse();
         Response second = client.send("GET /again?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readResponse();
@@ -65,7 +64,7 @@ class FaultServerTest {
     @Test
     void okClosesAfterTheResponseWhenTheClientAsksForConnectionClose() throws IOException {
         FaultServer server = start(Fault.ok("bye"));
-        Client client = connect(server);
+        RawHttpClient client = connect(server);
 
         Response response = client.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readResponse();
 
@@ -76,7 +75,7 @@ class FaultServerTest {
     @Test
     void statusSendsCodeBodyAndExtraHeadersAndKeepsTheConnectionAlive() throws IOException {
         FaultServer server = start(Fault.status(503, "busy", "Retry-After", "2"));
-        Client client = connect(server);
+        RawHttpClient client = connect(server);
 
         Response response = client.send(GET).readResponse();
         Response again = client.send(GET).readResponse();
@@ -92,7 +91,7 @@ class FaultServerTest {
     @Test
     void acceptThenCloseSendsFinBeforeAnyResponse() throws IOException {
         FaultServer server = start(Fault.acceptThenClose());
-        Client client = connect(server);
+        RawHttpClient client = connect(server);
 
         assertThat(client.read()).as("end of stream").isEqualTo(-1);
         assertThat(server.connectionsAccepted()).isEqualTo(1);
@@ -100,9 +99,17 @@ class FaultServerTest {
     }
 
     @Test
+    void acceptThenCloseAnswersARequestSentAnywayWithEndOfStream() throws IOException {
+        FaultServer server = start(Fault.acceptThenClose());
+
+        assertThat(connect(server).send(GET).read()).isEqualTo(-1);
+        assertThat(server.requestsReceived()).isZero();
+    }
+
+    @Test
     void closeAfterRequestReadsTheRequestThenSendsFinWithoutAResponse() throws IOException {
         FaultServer server = start(Fault.closeAfterRequest());
-        Client client = connect(server);
+        RawHttpClient client = connect(server);
 
         assertThat(client.send(GET).readToEnd()).isEmpty();
         assertThat(server.takeRequest(WAIT).path()).isEqualTo("/ping");
@@ -111,7 +118,7 @@ class FaultServerTest {
     @Test
     void resetAfterRequestSendsRst() throws IOException {
         FaultServer server = start(Fault.resetAfterRequest());
-        Client client = connect(server).send(GET);
+        RawHttpClient client = connect(server).send(GET);
 
         assertThatThrownBy(client::read).isInstanceOf(SocketException.class).hasMessageContaining("Connection reset");
         assertThat(server.requestsReceived()).isEqualTo(1);
@@ -120,7 +127,7 @@ class FaultServerTest {
     @Test
     void blackholeReadsTheRequestAndHoldsTheConnectionUntilClose() throws IOException {
         FaultServer server = start(Fault.blackhole());
-        Client client = connect(server).send(GET);
+        RawHttpClient client = connect(server).send(GET);
         server.takeRequest(WAIT);
 
         client.socket.setSoTimeout(200);
@@ -134,7 +141,7 @@ class FaultServerTest {
     @Test
     void slowHeadersWaitsBeforeAnsweringAndKeepsTheConnectionAlive() throws IOException {
         FaultServer server = start(Fault.slowHeaders(Duration.ofMillis(200)));
-        Client client = connect(server);
+        RawHttpClient client = connect(server);
 
         long start = System.nanoTime();
         Response response = client.send(GET).readResponse();
@@ -149,7 +156,7 @@ class FaultServerTest {
     @Test
     void closeCutsAPendingDelayShort() throws IOException {
         FaultServer server = start(Fault.slowHeaders(Duration.ofMinutes(5)));
-        Client client = connect(server).send(GET);
+        RawHttpClient client = connect(server).send(GET);
         server.takeRequest(WAIT);
 
         long start = System.nanoTime();
@@ -162,7 +169,7 @@ class FaultServerTest {
     @Test
     void trickleSendsTheHeadersAtOnceThenOneBodyBytePerInterval() throws IOException {
         FaultServer server = start(Fault.trickle("abcd", Duration.ofMillis(60)));
-        Client client = connect(server).send(GET);
+        RawHttpClient client = connect(server).send(GET);
 
         String head = client.readHead();
         long headAt = System.nanoTime();
@@ -213,8 +220,10 @@ class FaultServerTest {
 
         byte[] received = connect(server).send(GET).readToEnd();
 
-        assertThat(new String(received, ISO_8859_1)).startsWith("SSH-2.0-").doesNotContain("HTTP/");
+        String text = new String(received, ISO_8859_1);
+        assertThat(text).startsWith("SSH-2.0-").doesNotContain("HTTP/");
         assertThat(received).contains((byte) 0, (byte) 0xff);
+        assertThat(text.chars().filter(c -> c == '\n')).as("line feeds: at most three lines").hasSizeLessThan(3);
     }
 
     @Test
@@ -223,7 +232,17 @@ class FaultServerTest {
 
         String received = connect(server).send(GET).readToEndText();
 
-        assertThat(received).startsWith("HTTP/1.1 abc Nope\r\n");
+        assertThat(received).startsWith("HTTP/1.1 abc Nope\r\n").endsWith("\r\n\r\nok");
+    }
+
+    @Test
+    void invalidStatusLineSendsTheGivenStatusLineThenCloses() throws IOException {
+        FaultServer server = start(Fault.invalidStatusLine("HTTP/1.1 999 Nope"));
+
+        String received = connect(server).send(GET).readToEndText();
+
+        assertThat(received).startsWith("HTTP/1.1 999 Nope\r\n").contains("Content-Length: 2\r\n")
+                .endsWith("\r\n\r\nok");
     }
 
     @Test
@@ -245,13 +264,14 @@ class FaultServerTest {
 
         String received = connect(server).send(GET).readToEndText();
 
-        assertThat(received.split("\r\n")).anySatisfy(line -> assertThat(line).startsWith("X-Huge: ").hasSizeGreaterThan(20_000));
+        assertThat(received.split("\r\n"))
+                .anySatisfy(line -> assertThat(line).startsWith("X-Huge: ").hasSizeGreaterThan(20_000));
     }
 
     @Test
     void badGzipDeclaresGzipButSendsAnUndecodableBody() throws IOException {
         FaultServer server = start(Fault.badGzip());
-        Client client = connect(server);
+        RawHttpClient client = connect(server);
 
         Response response = client.send(GET).readResponse();
 
@@ -264,7 +284,7 @@ class FaultServerTest {
     @Test
     void staleKeepAliveAdvertisesKeepAliveThenClosesSilently() throws IOException {
         FaultServer server = start(Fault.staleKeepAlive("fresh"));
-        Client client = connect(server);
+        RawHttpClient client = connect(server);
 
         Response response = client.send(GET).readResponse();
 
@@ -281,9 +301,9 @@ class FaultServerTest {
     void sequenceAppliesOneFaultPerRequestAndRepeatsTheLast() throws IOException {
         FaultServer server = start(Fault.sequence(Fault.resetAfterRequest(), Fault.ok("fine")));
 
-        Client first = connect(server).send(GET);
+        RawHttpClient first = connect(server).send(GET);
         assertThatThrownBy(first::read).isInstanceOf(SocketException.class);
-        Client second = connect(server);
+        RawHttpClient second = connect(server);
 
         assertThat(second.send(GET).readResponse().body()).isEqualTo("fine");
         assertThat(second.send(GET).readResponse().body()).isEqualTo("fine");
@@ -303,7 +323,7 @@ class FaultServerTest {
     @Test
     void faultSwitchesBehaviourFromTheNextRequestOnAKeptAliveConnection() throws IOException {
         FaultServer server = start(Fault.ok("healthy"));
-        Client client = connect(server);
+        RawHttpClient client = connect(server);
         assertThat(client.send(GET).readResponse().body()).isEqualTo("healthy");
 
         server.fault(Fault.status(500, "broken"));
@@ -314,7 +334,7 @@ class FaultServerTest {
     @Test
     void recordsMethodPathHeadersAndBodyOfLengthAndChunkedRequests() throws IOException {
         FaultServer server = start(Fault.ok("ok"));
-        Client client = connect(server);
+        RawHttpClient client = connect(server);
 
         client.send("POST /users?id=42 HTTP/1.1\r\nHost: x\r\nX-Request-ID: abc\r\nX-Tag: a\r\nX-Tag: b\r\n"
                 + "Content-Length: 5\r\n\r\nhello").readResponse();
@@ -337,7 +357,7 @@ class FaultServerTest {
     @Test
     void answersExpectContinueBeforeReadingTheBody() throws IOException {
         FaultServer server = start(Fault.ok("done"));
-        Client client = connect(server);
+        RawHttpClient client = connect(server);
 
         client.send("POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
         assertThat(client.readHead()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
@@ -358,10 +378,10 @@ class FaultServerTest {
     @Test
     void closeEndsEveryConnectionAndLeavesNoServerThreadAlive() throws IOException {
         FaultServer server = start(Fault.sequence(Fault.ok("idle"), Fault.blackhole()));
-        Client idle = connect(server);
+        RawHttpClient idle = connect(server);
         idle.send(GET).readResponse();
-        Client held = connect(server).send(GET);
-        Client silent = connect(server);
+        RawHttpClient held = connect(server).send(GET);
+        RawHttpClient silent = connect(server);
         await().atMost(WAIT).until(() -> server.requestsReceived() == 2 && serverThreads(server).size() == 4);
 
         server.close();
@@ -378,7 +398,7 @@ class FaultServerTest {
     void closesConnectionsBeyondTheCap() throws IOException {
         FaultServer server = start(Fault.ok("ok"));
         for (int i = 0; i < FaultServer.MAX_CONNECTIONS; i++) {
-            Client client = connect(server);
+            RawHttpClient client = connect(server);
             client.send(GET).readResponse();
             client.socket.close();
         }
@@ -410,9 +430,9 @@ class FaultServerTest {
         return server;
     }
 
-    private Client connect(FaultServer server) throws IOException {
+    private RawHttpClient connect(FaultServer server) throws IOException {
         Socket socket = new Socket();
-        clients.add(new Client(socket));
+        clients.add(new RawHttpClient(socket));
         socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 2000);
         socket.setSoTimeout(5000); // turns a hang into a failure, never used to wait for something
         return clients.get(clients.size() - 1);
@@ -425,91 +445,5 @@ class FaultServerTest {
     private static List<Thread> serverThreads(FaultServer server) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith(threadPrefix(server))).toList();
-    }
-
-    /** A raw HTTP/1.1 client on one socket. */
-    private static final class Client {
-        final Socket socket;
-        private InputStream in;
-
-        Client(Socket socket) {
-            this.socket = socket;
-        }
-
-        Client send(String text) throws IOException {
-            socket.getOutputStream().write(text.getBytes(ISO_8859_1));
-            socket.getOutputStream().flush();
-            return this;
-        }
-
-        int read() throws IOException {
-            return in().read();
-        }
-
-        byte[] readToEnd() throws IOException {
-            return in().readAllBytes();
-        }
-
-        String readToEndText() throws IOException {
-            return new String(readToEnd(), ISO_8859_1);
-        }
-
-        /** Status line and headers, up to and including the empty line. */
-        String readHead() throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(ISO_8859_1).endsWith("\r\n\r\n")) {
-                int b = read();
-                if (b == -1) {
-                    throw new IOException("end of stream in the response head: " + head.toString(ISO_8859_1));
-                }
-                head.write(b);
-            }
-            return head.toString(ISO_8859_1);
-        }
-
-        /** One response delimited by Content-Length. */
-        Response readResponse() throws IOException {
-            String head = readHead();
-            Response headOnly = new Response(this.socket, head, new byte[0]);
-            byte[] body = in().readNBytes(Integer.parseInt(headOnly.header("Content-Length")));
-            return new Response(socket, head, body);
-        }
-
-        private InputStream in() throws IOException {
-            if (in == null) {
-                in = new BufferedInputStream(socket.getInputStream());
-            }
-            return in;
-        }
-    }
-
-    private static final class Response {
-        final Socket socket;
-        final String head;
-        final byte[] bytes;
-
-        Response(Socket socket, String head, byte[] bytes) {
-            this.socket = socket;
-            this.head = head;
-            this.bytes = bytes;
-        }
-
-        String statusLine() {
-            return head.substring(0, head.indexOf("\r\n"));
-        }
-
-        String header(String name) {
-            for (String line : head.split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
-                    return line.substring(colon + 1).trim();
-                }
-            }
-            return null;
-        }
-
-        String body() {
-            return new String(bytes, ISO_8859_1);
-        }
     }
 }
