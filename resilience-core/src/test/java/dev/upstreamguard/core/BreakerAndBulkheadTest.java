@@ -1,6 +1,5 @@
 package dev.upstreamguard.core;
 
-import static dev.upstreamguard.core.FaultTestSupport.assertNoLeakedConnection;
 import static dev.upstreamguard.core.FaultTestSupport.failure;
 import static dev.upstreamguard.core.FaultTestSupport.policy;
 import static dev.upstreamguard.core.FaultTestSupport.upstream;
@@ -19,23 +18,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.upstreamguard.core.testing.LeakCheck;
 
 class BreakerAndBulkheadTest {
     private FaultServer server;
     private Upstream upstream;
 
-    @AfterEach
-    void stop() {
-        if (upstream != null) {
-            assertNoLeakedConnection(upstream);
-            upstream.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    final LeakCheck resources = new LeakCheck((Upstream u) -> u.connectionPoolStats().getLeased());
 
     @Test
     void breakerOpensFailsFastWithoutConnectingThenHalfOpensAndCloses() throws Exception {
@@ -44,9 +36,9 @@ class BreakerAndBulkheadTest {
                 .waitDurationInOpenState(Duration.ofMillis(300)).permittedNumberOfCallsInHalfOpenState(1)
                 .slowCallDurationThreshold(Duration.ofMillis(400)).build();
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
-        server = FaultServer.start(Fault.status(502, "bad"));
-        upstream = Upstream.builder("backend").baseUri(server.baseUri()).circuitBreakerRegistry(registry)
-                .policy(policy().retry(RetryPolicy.none()).circuitBreaker(cb).build()).build();
+        server = resources.track(FaultServer.start(Fault.status(502, "bad")));
+        upstream = resources.checked(Upstream.builder("backend").baseUri(server.baseUri()).circuitBreakerRegistry(registry)
+                .policy(policy().retry(RetryPolicy.none()).circuitBreaker(cb).build()).build());
         for (int i = 0; i < 4; i++) {
             assertThat(failure(upstream, ClassicRequestBuilder.get("/").build()).kind())
                     .isEqualTo(FailureKind.UPSTREAM_STATUS);
@@ -79,8 +71,8 @@ class BreakerAndBulkheadTest {
 
     @Test
     void bulkheadRejectsAtOnceWhenTheLimitIsReached() throws Exception {
-        server = FaultServer.start(Fault.blackhole());
-        upstream = upstream(server.baseUri(), policy().maxConcurrentCalls(2).retry(RetryPolicy.none()).build());
+        server = resources.track(FaultServer.start(Fault.blackhole()));
+        upstream = resources.checked(upstream(server.baseUri(), policy().maxConcurrentCalls(2).retry(RetryPolicy.none()).build()));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<?> a = pool.submit(() -> failure(upstream, ClassicRequestBuilder.get("/a").build()));

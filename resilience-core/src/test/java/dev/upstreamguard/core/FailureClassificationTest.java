@@ -3,7 +3,6 @@ package dev.upstreamguard.core;
 import static dev.upstreamguard.core.FaultTestSupport.ATTEMPT_TIMEOUT;
 import static dev.upstreamguard.core.FaultTestSupport.REQUEST_TIMEOUT;
 import static dev.upstreamguard.core.FaultTestSupport.SLACK;
-import static dev.upstreamguard.core.FaultTestSupport.assertNoLeakedConnection;
 import static dev.upstreamguard.core.FaultTestSupport.failure;
 import static dev.upstreamguard.core.FaultTestSupport.policy;
 import static dev.upstreamguard.core.FaultTestSupport.upstream;
@@ -17,6 +16,8 @@ import java.time.Duration;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.upstreamguard.core.testing.LeakCheck;
 
 /** Each cause of the taxonomy, on a real socket: kind, answered status, attempts, and time against the deadline. */
 class FailureClassificationTest {
@@ -25,28 +26,24 @@ class FailureClassificationTest {
 
     private UpstreamException last;
 
+    @RegisterExtension
+    final LeakCheck resources = new LeakCheck((Upstream u) -> u.connectionPoolStats().getLeased());
+
     @AfterEach
-    void stop(org.junit.jupiter.api.TestInfo info) {
+    void report(org.junit.jupiter.api.TestInfo info) {
         FaultTestSupport.report(info.getDisplayName(), last, REQUEST_TIMEOUT);
-        if (upstream != null) {
-            assertNoLeakedConnection(upstream);
-            upstream.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     private UpstreamException get(Fault fault) {
-        server = FaultServer.start(fault);
-        upstream = upstream(server.baseUri(), policy().build());
+        server = resources.track(FaultServer.start(fault));
+        upstream = resources.checked(upstream(server.baseUri(), policy().build()));
         last = failure(upstream, ClassicRequestBuilder.get("/resource").build());
         return last;
     }
 
     @Test
     void refusedPortIsConnectionRefusedAndRetried() {
-        upstream = upstream("http://127.0.0.1:" + FaultServer.refusedPort(), policy().build());
+        upstream = resources.checked(upstream("http://127.0.0.1:" + FaultServer.refusedPort(), policy().build()));
         UpstreamException e = last = failure(upstream, ClassicRequestBuilder.post("/orders").build());
         assertThat(e.kind()).isEqualTo(FailureKind.CONNECTION_REFUSED);
         assertThat(e.status()).isEqualTo(502);
@@ -58,7 +55,7 @@ class FailureClassificationTest {
 
     @Test
     void unresolvableHostIsDnsErrorAndNotRetried() {
-        upstream = upstream("http://no-such-host.invalid", policy().build());
+        upstream = resources.checked(upstream("http://no-such-host.invalid", policy().build()));
         UpstreamException e = last = failure(upstream, ClassicRequestBuilder.get("/").build());
         assertThat(e.kind()).isEqualTo(FailureKind.DNS_ERROR);
         assertThat(e.status()).isEqualTo(502);
@@ -104,8 +101,8 @@ class FailureClassificationTest {
     @Test
     void tricklingBodyIsCutAtTheAttemptDeadline() {
         // One byte every 50 ms never trips a 400 ms socket read timeout: only the watchdog ends the attempt.
-        server = FaultServer.start(Fault.trickle("x".repeat(200), Duration.ofMillis(50)));
-        upstream = upstream(server.baseUri(), policy().retry(dev.upstreamguard.core.retry.RetryPolicy.none()).build());
+        server = resources.track(FaultServer.start(Fault.trickle("x".repeat(200), Duration.ofMillis(50))));
+        upstream = resources.checked(upstream(server.baseUri(), policy().retry(dev.upstreamguard.core.retry.RetryPolicy.none()).build()));
         UpstreamException e = last = failure(upstream, ClassicRequestBuilder.get("/slow").build());
         assertThat(e.kind()).isEqualTo(FailureKind.HTTP_RESPONSE_TIMEOUT);
         assertThat(e.details()).contains("response body not complete in time");
@@ -175,8 +172,8 @@ class FailureClassificationTest {
 
     @Test
     void tlsToAPlaintextPortIsTlsProtocolError() {
-        server = FaultServer.start(Fault.ok("plain"));
-        upstream = upstream("https://127.0.0.1:" + server.port(), policy().build());
+        server = resources.track(FaultServer.start(Fault.ok("plain")));
+        upstream = resources.checked(upstream("https://127.0.0.1:" + server.port(), policy().build()));
         UpstreamException e = last = failure(upstream, ClassicRequestBuilder.get("/").build());
         assertThat(e.kind()).isEqualTo(FailureKind.TLS_PROTOCOL_ERROR);
         assertThat(e.status()).isEqualTo(502);

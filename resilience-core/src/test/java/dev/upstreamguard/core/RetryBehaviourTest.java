@@ -1,6 +1,5 @@
 package dev.upstreamguard.core;
 
-import static dev.upstreamguard.core.FaultTestSupport.assertNoLeakedConnection;
 import static dev.upstreamguard.core.FaultTestSupport.failure;
 import static dev.upstreamguard.core.FaultTestSupport.policy;
 import static dev.upstreamguard.core.FaultTestSupport.upstream;
@@ -16,27 +15,20 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.upstreamguard.core.testing.LeakCheck;
 
 class RetryBehaviourTest {
     private FaultServer server;
     private Upstream upstream;
 
-    @AfterEach
-    void stop() {
-        if (upstream != null) {
-            assertNoLeakedConnection(upstream);
-            upstream.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    final LeakCheck resources = new LeakCheck((Upstream u) -> u.connectionPoolStats().getLeased());
 
     private void start(Fault fault, UpstreamPolicy policy) {
-        server = FaultServer.start(fault);
-        upstream = upstream(server.baseUri(), policy);
+        server = resources.track(FaultServer.start(fault));
+        upstream = resources.checked(upstream(server.baseUri(), policy));
     }
 
     @Test
@@ -114,10 +106,10 @@ class RetryBehaviourTest {
     @Test
     void staleKeepAliveConnectionNeverSurfacesForAnIdempotentRequest() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        server = FaultServer.start(Fault.staleKeepAlive("fresh"));
+        server = resources.track(FaultServer.start(Fault.staleKeepAlive("fresh")));
         // No retries at all: only the stale-connection rule can save requests 2..5.
-        upstream = Upstream.builder("backend").baseUri(server.baseUri()).meterRegistry(registry)
-                .policy(policy().retry(RetryPolicy.none()).build()).build();
+        upstream = resources.checked(Upstream.builder("backend").baseUri(server.baseUri()).meterRegistry(registry)
+                .policy(policy().retry(RetryPolicy.none()).build()).build());
         for (int i = 0; i < 5; i++) {
             UpstreamResponse r = upstream.execute(ClassicRequestBuilder.get("/x").build());
             assertThat(r.bodyAsString()).isEqualTo("fresh");
@@ -142,7 +134,7 @@ class RetryBehaviourTest {
 
     @Test
     void failuresReachExistingHttpClientCallSitesAsUpstreamException() {
-        upstream = upstream("http://127.0.0.1:" + FaultServer.refusedPort(), policy().build());
+        upstream = resources.checked(upstream("http://127.0.0.1:" + FaultServer.refusedPort(), policy().build()));
         UpstreamException e = org.assertj.core.api.Assertions.catchThrowableOfType(UpstreamException.class,
                 () -> upstream.httpClient().execute(
                         new org.apache.hc.client5.http.classic.methods.HttpGet(upstream.baseUri().resolve("/x")),
