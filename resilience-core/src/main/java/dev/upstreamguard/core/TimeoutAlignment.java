@@ -19,18 +19,18 @@ final class TimeoutAlignment {
         if (p.connectTimeout().compareTo(p.attemptTimeout()) > 0) {
             out.add(new PolicyViolation("connectTimeout", fmt(p.connectTimeout()),
                     "connectTimeout (" + fmt(p.connectTimeout()) + ") must be <= attemptTimeout ("
-                            + fmt(p.attemptTimeout()) + "): lower connectTimeout or raise attemptTimeout"));
+                            + fmt(p.attemptTimeout()) + ")", "lower connectTimeout or raise attemptTimeout"));
         }
         if (p.attemptTimeout().compareTo(p.requestTimeout()) > 0) {
             out.add(new PolicyViolation("attemptTimeout", fmt(p.attemptTimeout()),
                     "attemptTimeout (" + fmt(p.attemptTimeout()) + ") must be <= requestTimeout ("
-                            + fmt(p.requestTimeout()) + "): lower attemptTimeout or raise requestTimeout"));
+                            + fmt(p.requestTimeout()) + ")", "lower attemptTimeout or raise requestTimeout"));
         }
         // Pool lease <= attempt: waiting for a connection longer than the attempt may run is time stolen from it.
         if (p.poolLeaseTimeout().compareTo(p.attemptTimeout()) > 0) {
             out.add(new PolicyViolation("poolLeaseTimeout", fmt(p.poolLeaseTimeout()),
                     "poolLeaseTimeout (" + fmt(p.poolLeaseTimeout()) + ") must be <= attemptTimeout ("
-                            + fmt(p.attemptTimeout()) + "): lower poolLeaseTimeout"));
+                            + fmt(p.attemptTimeout()) + ")", "lower poolLeaseTimeout"));
         }
         // Our deadline + margin < the front proxy's timeout, else the proxy answers its own 504/502 first.
         Duration front = p.frontProxyTimeout();
@@ -38,7 +38,7 @@ final class TimeoutAlignment {
             out.add(new PolicyViolation("requestTimeout", fmt(p.requestTimeout()),
                     "requestTimeout (" + fmt(p.requestTimeout()) + ") + frontProxyMargin (" + fmt(p.frontProxyMargin())
                             + ") must be < frontProxyTimeout (" + fmt(front) + "), else the front proxy gives up first"
-                            + " and answers with its own page: lower requestTimeout to at most "
+                            + " and answers with its own page", "lower requestTimeout to at most "
                             + fmt(front.minus(p.frontProxyMargin()).minusMillis(1))
                             + " or raise the proxy's timeout (nginx proxy_read_timeout, HAProxy timeout server)"));
         }
@@ -49,7 +49,8 @@ final class TimeoutAlignment {
                 out.add(new PolicyViolation("circuitBreaker.slowCallDurationThreshold",
                         fmt(cb.getSlowCallDurationThreshold()),
                         "circuit breaker slowCallDurationThreshold (" + fmt(cb.getSlowCallDurationThreshold())
-                                + ") must be <= attemptTimeout (" + fmt(p.attemptTimeout()) + "): lower it"));
+                                + ") must be <= attemptTimeout (" + fmt(p.attemptTimeout()) + ")",
+                        "lower slowCallDurationThreshold"));
             }
             // A time window shorter than two attempts cannot see a failing attempt complete.
             if (cb.getSlidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED) {
@@ -58,7 +59,7 @@ final class TimeoutAlignment {
                     out.add(new PolicyViolation("circuitBreaker.slidingWindowSize", fmt(window),
                             "circuit breaker time-based sliding window (" + fmt(window)
                                     + ") must be >= 2 x attemptTimeout (" + fmt(p.attemptTimeout().multipliedBy(2))
-                                    + "): raise slidingWindowSize"));
+                                    + ")", "raise slidingWindowSize"));
                 }
             }
         }
@@ -70,7 +71,7 @@ final class TimeoutAlignment {
                     "idleTimeout (" + fmt(p.idleTimeout()) + ") must be <= upstreamKeepAlive ("
                             + fmt(upstreamKeepAlive) + ") - keepAliveMargin (" + fmt(p.keepAliveMargin())
                             + "), else a pooled connection is reused just as the upstream closes it (intermittent"
-                            + " 502): lower idleTimeout to at most " + fmt(upstreamKeepAlive.minus(p.keepAliveMargin()))));
+                            + " 502)", "lower idleTimeout to at most " + fmt(upstreamKeepAlive.minus(p.keepAliveMargin()))));
         }
         return out;
     }

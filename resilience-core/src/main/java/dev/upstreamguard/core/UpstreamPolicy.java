@@ -79,7 +79,7 @@ public final class UpstreamPolicy {
         this.maxConcurrentCalls = b.maxConcurrentCalls;
         this.retry = b.retry;
         this.circuitBreakerConfig = b.circuitBreakerEnabled
-                ? (b.circuitBreakerConfig != null ? b.circuitBreakerConfig : defaultBreaker(b.attemptTimeout))
+                ? (b.circuitBreakerConfig != null ? b.circuitBreakerConfig : defaultCircuitBreaker(b.attemptTimeout))
                 : null;
         this.configuredBreaker = b.circuitBreakerConfig;
         this.validation = b.validation;
@@ -129,9 +129,10 @@ public final class UpstreamPolicy {
 
     /**
      * The breaker used when none is given: opens at 50% failures over the last 20 calls (at least 10), stays open
-     * 10 s, probes with 3 calls; a call slower than the attempt timeout counts as slow.
+     * 10 s, probes with 3 calls; a call slower than the attempt timeout counts as slow. A starting point for a
+     * custom one: {@code CircuitBreakerConfig.from(defaultCircuitBreaker(attempt)).waitDurationInOpenState(...)}.
      */
-    static CircuitBreakerConfig defaultBreaker(Duration attemptTimeout) {
+    public static CircuitBreakerConfig defaultCircuitBreaker(Duration attemptTimeout) {
         return CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(20)
