@@ -1,0 +1,42 @@
+package dev.upstreamguard.spring.autoconfigure;
+
+import java.util.Arrays;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.util.ClassUtils;
+
+/** What differs between the Spring Boot lines the tests run on (4.0 by default, 3.5 with -Pboot3). */
+final class BootLine {
+    static final boolean BOOT_4 = ClassUtils.isPresent("org.springframework.boot.health.contributor.HealthIndicator",
+            BootLine.class.getClassLoader());
+    /** The package of the health API, to hide it from a context. */
+    static final String HEALTH_PACKAGE = BOOT_4 ? "org.springframework.boot.health" : "org.springframework.boot.actuate.health";
+
+    private BootLine() {
+    }
+
+    /** Micrometer's auto-configurations with a simple registry. */
+    static AutoConfigurations metrics() {
+        return BOOT_4
+                ? named("org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+                        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+                        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration")
+                : named("org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+                        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+                        "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration");
+    }
+
+    /** Boot's RestClient.Builder. */
+    static AutoConfigurations restClient() {
+        return BOOT_4
+                ? named("org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration",
+                        "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
+                : named("org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfiguration",
+                        "org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration");
+    }
+
+    private static AutoConfigurations named(String... classNames) {
+        return AutoConfigurations.of(Arrays.stream(classNames)
+                .map(name -> ClassUtils.resolveClassName(name, BootLine.class.getClassLoader()))
+                .toArray(Class<?>[]::new));
+    }
+}
