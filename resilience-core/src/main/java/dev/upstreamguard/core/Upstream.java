@@ -318,11 +318,12 @@ public final class Upstream implements Closeable {
         }
 
         /**
-         * Adjusts the HttpClient before it is built (proxy, TLS, redirects...). The policy's connection manager,
-         * keep-alive strategy and exec-chain element are already set; replacing them voids the policy.
+         * Adjusts the HttpClient before it is built (proxy, redirects...). Customizers run in the order added. The
+         * policy's connection manager, keep-alive strategy and exec-chain element are already set; replacing them
+         * voids the policy.
          */
         public Builder customizeClient(Consumer<HttpClientBuilder> customizer) {
-            this.clientCustomizer = Objects.requireNonNull(customizer, "customizer");
+            this.clientCustomizer = this.clientCustomizer.andThen(Objects.requireNonNull(customizer, "customizer"));
             return this;
         }
 

@@ -143,7 +143,8 @@ public final class Fault {
     /**
      * Answers with bytes that are not HTTP (an SSH banner line, then 256 binary bytes), then closes. It is at most
      * three lines: HttpClient 5 skips up to {@code Http1Config.maxEmptyLineCount} (default 10) lines it cannot parse
-     * as a status line, then meets the end of stream and reports {@code NoHttpResponseException}.
+     * as a status line, then meets the end of stream and reports {@code NoHttpResponseException}; core classifies
+     * that as {@code http_protocol_error}, because bytes arrived that were not a response.
      */
     public static Fault garbage() {
         return of(Kind.GARBAGE);

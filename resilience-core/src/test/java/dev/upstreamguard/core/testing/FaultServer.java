@@ -11,13 +11,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -34,15 +35,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Listens on 127.0.0.1 at an ephemeral port. Serves at most {@value #MAX_CONNECTIONS} connections in its life,
+ * <p>Listens on 127.0.0.1 at an ephemeral port. Serves at most {@value #MAX_CONNECTIONS} connections at once,
  * each on its own daemon thread named {@code fault-server-<port>-<n>} (the acceptor is
- * {@code fault-server-<port>-acceptor}); later connections are closed at once. {@link #close()} closes the
+ * {@code fault-server-<port>-acceptor}); a connection beyond that is closed at once. It remembers the last
+ * {@value #MAX_RECORDED} requests, so it can also serve as a long-running misbehaving upstream (as the demo does). {@link #close()} closes the
  * listening socket and every open connection, cuts short any delay, and waits for all of these threads to end.
  * Thread-safe.
  */
 public final class FaultServer implements AutoCloseable {
-    /** The most connections one server serves; connections accepted beyond it are closed without a word. */
+    /** The most connections served at once; a connection accepted beyond it is closed without a word. */
     public static final int MAX_CONNECTIONS = 512;
+    /** How many of the latest requests {@link #requests()} and {@link #takeRequest(Duration)} keep. */
+    public static final int MAX_RECORDED = 1000;
 
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -52,10 +56,10 @@ public final class FaultServer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requestCount = new AtomicInteger();
-    private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
-    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
+    private final Deque<RecordedRequest> recorded = new ArrayDeque<>(); // guarded by itself; the latest MAX_RECORDED
+    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>(MAX_RECORDED);
     private final Set<Socket> openSockets = new HashSet<>(); // guarded by this
-    private final List<Thread> workers = new ArrayList<>(); // guarded by this; at most MAX_CONNECTIONS
+    private final Set<Thread> workers = new HashSet<>(); // guarded by this; at most MAX_CONNECTIONS
     private boolean closed; // guarded by this
     private volatile FaultScript script;
 
@@ -100,7 +104,7 @@ public final class FaultServer implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Connections accepted so far, including any closed at once because {@link #MAX_CONNECTIONS} was reached. */
+    /** Connections accepted so far, including any closed at once because {@link #MAX_CONNECTIONS} were open. */
     public int connectionsAccepted() {
         return connections.get();
     }
@@ -110,9 +114,11 @@ public final class FaultServer implements AutoCloseable {
         return requestCount.get();
     }
 
-    /** Every request read completely so far, in the order they were read; a snapshot. */
+    /** The requests read completely so far (the latest {@value #MAX_RECORDED}), in the order read; a snapshot. */
     public List<RecordedRequest> requests() {
-        return List.copyOf(recorded);
+        synchronized (recorded) {
+            return List.copyOf(recorded);
+        }
     }
 
     /**
@@ -193,7 +199,7 @@ public final class FaultServer implements AutoCloseable {
             }
             int number = connections.incrementAndGet();
             synchronized (this) {
-                if (closed || number > MAX_CONNECTIONS) {
+                if (closed || openSockets.size() >= MAX_CONNECTIONS) {
                     closeQuietly(socket);
                     continue;
                 }
@@ -221,8 +227,7 @@ public final class FaultServer implements AutoCloseable {
                     return; // the client closed an idle connection
                 }
                 requestCount.incrementAndGet();
-                recorded.add(request);
-                untaken.add(request);
+                record(request);
                 FaultResponder.Next next = FaultResponder.respond(script.next(), request, out, this::pause);
                 out.flush();
                 if (next == FaultResponder.Next.RESET) {
@@ -246,7 +251,21 @@ public final class FaultServer implements AutoCloseable {
             closeQuietly(socket);
             synchronized (this) {
                 openSockets.remove(socket);
+                workers.remove(Thread.currentThread());
             }
+        }
+    }
+
+    /** Keeps the latest {@value #MAX_RECORDED} requests, dropping the oldest. */
+    private void record(RecordedRequest request) {
+        synchronized (recorded) {
+            if (recorded.size() == MAX_RECORDED) {
+                recorded.removeFirst();
+            }
+            recorded.addLast(request);
+        }
+        while (!untaken.offer(request)) {
+            untaken.poll();
         }
     }
 

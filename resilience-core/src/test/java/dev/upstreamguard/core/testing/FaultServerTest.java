@@ -395,17 +395,35 @@ class FaultServerTest {
     }
 
     @Test
-    void closesConnectionsBeyondTheCap() throws IOException {
+    void closesConnectionsBeyondTheOpenCapAndServesOnAfterwards() throws IOException {
         FaultServer server = start(Fault.ok("ok"));
+        java.util.List<RawHttpClient> open = new java.util.ArrayList<>();
         for (int i = 0; i < FaultServer.MAX_CONNECTIONS; i++) {
             RawHttpClient client = connect(server);
-            client.send(GET).readResponse();
-            client.socket.close();
+            client.send(GET).readResponse(); // served, and kept alive
+            open.add(client);
         }
 
         assertThat(connect(server).send(GET).readToEnd()).isEmpty();
-        assertThat(server.connectionsAccepted()).isEqualTo(FaultServer.MAX_CONNECTIONS + 1);
         assertThat(server.requestsReceived()).isEqualTo(FaultServer.MAX_CONNECTIONS);
+        for (RawHttpClient client : open) {
+            client.socket.close();
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(connect(server).send(GET).readResponse().statusLine()).contains("200"));
+        assertThat(server.requests()).hasSizeLessThanOrEqualTo(FaultServer.MAX_RECORDED);
+    }
+
+    @Test
+    void keepsOnlyTheLatestRequests() throws IOException {
+        FaultServer server = start(Fault.ok("ok"));
+        RawHttpClient client = connect(server);
+        for (int i = 0; i < FaultServer.MAX_RECORDED + 5; i++) {
+            client.send("GET /n" + i + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+        }
+        assertThat(server.requestsReceived()).isEqualTo(FaultServer.MAX_RECORDED + 5);
+        assertThat(server.requests()).hasSize(FaultServer.MAX_RECORDED);
+        assertThat(server.requests().get(0).path()).isEqualTo("/n5");
     }
 
     @Test
