@@ -20,8 +20,9 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.EndpointDetails;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -33,33 +34,55 @@ final class AttemptExecutor {
     static final String MDC_KEY = "correlationId";
 
     private final UpstreamPolicy policy;
-    private final ScheduledExecutorService scheduler;
+    private final AttemptWatchdog watchdog;
+    private final long connectMillis;
+    private final long leaseMillis;
+    // Single-entry caches of immutable values: attempts mostly get the full attempt timeout as their budget, so
+    // the same RequestConfig and deadline header serve call after call instead of being built for each (a few
+    // hundred bytes per call). A miss just builds and replaces the entry.
+    private volatile AttemptConfig lastConfig;
+    private volatile DeadlineValue lastDeadline;
 
     AttemptExecutor(UpstreamPolicy policy, ScheduledExecutorService scheduler) {
         this.policy = policy;
-        this.scheduler = scheduler;
+        this.watchdog = new AttemptWatchdog(scheduler, policy.maxConcurrentCalls());
+        this.connectMillis = policy.connectTimeout().toMillis();
+        this.leaseMillis = policy.poolLeaseTimeout().toMillis();
     }
 
-    AttemptResult run(ClassicHttpRequest original, ExecChain.Scope scope, ExecChain chain, RequestContext rc,
-            long budgetNanos, int attempt) {
+    private record AttemptConfig(RequestConfig base, long budgetMillis, RequestConfig config) {
+    }
+
+    private record DeadlineValue(long millis, Header header) {
+    }
+
+    /**
+     * Sends {@code request} as this attempt and reads the answer. The request is sent as it is: the caller hands
+     * a fresh copy to each attempt after the first (see {@link GuardExecHandler}). {@code systemNanos} is the
+     * attempt's start on {@link System#nanoTime()}, which the watchdog's timer runs on.
+     */
+    AttemptResult run(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain, RequestContext rc,
+            long budgetNanos, int attempt, long systemNanos) {
         HttpClientContext ctx = scope.clientContext;
         ctx.setRequestConfig(attemptConfig(ctx.getRequestConfig(), budgetNanos));
         ctx.setEndpointDetails(null);
-        ClassicHttpRequest request = ClassicRequestBuilder.copy(original).build();
         propagateHeaders(request, rc, budgetNanos);
 
-        AttemptWatchdog watchdog = AttemptWatchdog.arm(scheduler, scope.execRuntime, budgetNanos);
+        AttemptWatchdog.Slot watch = watchdog.arm(scope.execRuntime, systemNanos + budgetNanos);
+        boolean watching = true;
         ClassicHttpResponse response = null;
         boolean bodyComplete = false;
         try {
             response = chain.proceed(request, scope);
             int status = response.getCode();
             if (status > 599) {
-                watchdog.finish();
+                watching = false;
+                watch.finish();
                 return fail(FailureKind.HTTP_PROTOCOL_ERROR, "invalid status code", 0, null, null);
             }
             byte[] body = BoundedBody.read(response.getEntity(), policy.validation().maxBodyBytes());
-            boolean inTime = watchdog.finish();
+            watching = false;
+            boolean inTime = watch.finish();
             bodyComplete = body != null;
             if (body == null) {
                 return fail(FailureKind.HTTP_RESPONSE_BODY_SIZE, "response body larger than "
@@ -72,7 +95,8 @@ final class AttemptExecutor {
             UpstreamResponse buffered = new UpstreamResponse(status, response.getHeaders(), body, attempt);
             return check(buffered);
         } catch (IOException | HttpException | RuntimeException e) {
-            boolean fired = !watchdog.finish();
+            // A failure after the watch was finished counts as fired, as it always has (finishing is once only).
+            boolean fired = !watching || !watch.finish();
             if (fired) {
                 return timedOut(response != null, e);
             }
@@ -120,12 +144,17 @@ final class AttemptExecutor {
     /** Timeouts of this attempt: each wait cut to the attempt's budget, which is already cut to the deadline. */
     private RequestConfig attemptConfig(RequestConfig base, long budgetNanos) {
         long budgetMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(budgetNanos));
+        AttemptConfig cached = lastConfig;
+        if (cached != null && cached.base() == base && cached.budgetMillis() == budgetMillis) {
+            return cached.config();
+        }
         RequestConfig.Builder b = base == null ? RequestConfig.custom() : RequestConfig.copy(base);
-        return connectTimeout(b, Math.min(policy.connectTimeout().toMillis(), budgetMillis))
-                .setConnectionRequestTimeout(Timeout.ofMilliseconds(
-                        Math.min(policy.poolLeaseTimeout().toMillis(), budgetMillis)))
+        RequestConfig config = connectTimeout(b, Math.min(connectMillis, budgetMillis))
+                .setConnectionRequestTimeout(Timeout.ofMilliseconds(Math.min(leaseMillis, budgetMillis)))
                 .setResponseTimeout(Timeout.ofMilliseconds(budgetMillis))
                 .build();
+        lastConfig = new AttemptConfig(base, budgetMillis, config);
+        return config;
     }
 
     // RequestConfig's connect timeout is deprecated in favour of ConnectionConfig, but it is the only per-request
@@ -145,8 +174,7 @@ final class AttemptExecutor {
             request.setHeader(policy.correlationHeader(), correlationId);
         }
         if (policy.deadlineHeader() != null) {
-            request.setHeader(policy.deadlineHeader(),
-                    DeadlineHeader.format(policy.deadlineHeader(), Duration.ofNanos(budgetNanos)));
+            request.setHeader(deadlineHeader(budgetNanos));
         }
         if (policy.propagateTraceparent() && !request.containsHeader("traceparent")) {
             String traceparent = Traceparent.forRequest(rc == null ? null : rc.traceparent(), correlationId,
@@ -155,6 +183,19 @@ final class AttemptExecutor {
                 request.setHeader("traceparent", traceparent);
             }
         }
+    }
+
+    /** The remaining-budget header for {@code budgetNanos} (its value depends only on the whole milliseconds). */
+    private Header deadlineHeader(long budgetNanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(budgetNanos);
+        DeadlineValue cached = lastDeadline;
+        if (cached != null && cached.millis() == millis) {
+            return cached.header();
+        }
+        String name = policy.deadlineHeader();
+        Header header = new BasicHeader(name, DeadlineHeader.format(name, Duration.ofNanos(budgetNanos)));
+        lastDeadline = new DeadlineValue(millis, header);
+        return header;
     }
 
     /**

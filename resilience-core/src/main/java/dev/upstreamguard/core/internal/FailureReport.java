@@ -30,7 +30,10 @@ public final class FailureReport {
 
     private final UpstreamPolicy policy;
     private final UpstreamMetrics metrics;
-    private volatile LastFailure lastFailure;
+    // The last failure is kept as its parts and assembled when asked for (by health checks, rarely): recording
+    // it is on every rejection's path, where an Instant and a record per call would cost more than the check.
+    private volatile FailureKind lastKind;
+    private volatile long lastAtMillis;
 
     public FailureReport(UpstreamPolicy policy, UpstreamMetrics metrics) {
         this.policy = policy;
@@ -39,7 +42,8 @@ public final class FailureReport {
 
     /** The last failure, or {@code null} when none happened yet. */
     public LastFailure lastFailure() {
-        return lastFailure;
+        FailureKind kind = lastKind;
+        return kind == null ? null : new LastFailure(kind, Instant.ofEpochMilli(lastAtMillis));
     }
 
     /** The last failure of an upstream: its kind and when it happened. */
@@ -94,7 +98,8 @@ public final class FailureReport {
     }
 
     private void record(UpstreamException e, String method, boolean rejected) {
-        lastFailure = new LastFailure(e.kind(), Instant.now());
+        lastAtMillis = System.currentTimeMillis();
+        lastKind = e.kind();
         metrics.callCompleted(e.upstream(), method, e.kind(), rejected, e.status(), e.elapsed().toNanos());
         if (rejected ? LOG.isInfoEnabled() : LOG.isWarnEnabled()) {
             String line = "upstream call failed: upstream={} kind={} error={} status={} received={} attempts={}"

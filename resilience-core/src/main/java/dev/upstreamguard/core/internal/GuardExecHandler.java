@@ -13,6 +13,7 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -23,9 +24,12 @@ import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.ProtocolVersion;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
+import org.apache.hc.core5.net.URIAuthority;
 
 /**
  * The whole policy as one HttpClient exec-chain element, outermost first: deadline -> bulkhead -> retry ->
@@ -48,6 +52,11 @@ public final class GuardExecHandler implements ExecChainHandler {
     private final DoubleSupplier random;
     private final AttemptExecutor attempts;
     private final FailureReport report;
+    private final long requestTimeoutNanos;
+    private final long attemptTimeoutNanos;
+    private final long minAttemptNanos;
+    /** The last Content-Type parsed for a response (one upstream mostly answers with one type). */
+    private volatile ParsedType lastType;
 
     public GuardExecHandler(String upstream, UpstreamPolicy policy, CircuitBreaker breaker, Bulkhead bulkhead,
             UpstreamMetrics metrics, ScheduledExecutorService scheduler, NanoClock clock, DoubleSupplier random,
@@ -63,6 +72,18 @@ public final class GuardExecHandler implements ExecChainHandler {
         this.random = random;
         this.attempts = new AttemptExecutor(policy, scheduler);
         this.report = report;
+        this.requestTimeoutNanos = saturatedNanos(policy.requestTimeout());
+        this.attemptTimeoutNanos = policy.attemptTimeout().toNanos();
+        this.minAttemptNanos = policy.minAttemptTime().toNanos();
+    }
+
+    /** As {@code Deadline.after} computes a budget: overflowing durations become a quarter of the range. */
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE / 4;
+        }
     }
 
     @Override
@@ -70,19 +91,22 @@ public final class GuardExecHandler implements ExecChainHandler {
             throws IOException {
         long start = clock.nanoTime();
         RequestContext rc = RequestContext.current();
-        Deadline deadline = rc != null && rc.deadline() != null
-                ? rc.deadline()
-                : Deadline.after(policy.requestTimeout(), clock);
         budget.recordRequest();
         if (!bulkhead.tryAcquirePermission()) {
-            throw reject(request, start, FailureKind.CONNECTION_LIMIT_REACHED, "concurrent-call limit reached",
-                    Duration.ofSeconds(1), 0);
+            throw reject(request, clock.nanoTime() - start, FailureKind.CONNECTION_LIMIT_REACHED,
+                    "concurrent-call limit reached", Duration.ofSeconds(1), 0);
         }
         try {
-            UpstreamResponse response = retryLoop(request, scope, chain, rc, deadline, start);
-            scope.clientContext.setAttribute(ATTEMPTS_ATTRIBUTE, response.attempts());
-            metrics.callCompleted(upstream, request.getMethod(), null, false, response.status(),
-                    clock.nanoTime() - start);
+            UpstreamResponse response = retryLoop(request, scope, chain, rc, start);
+            // Upstream reads a missing attribute as 1: set it only when it says more (a new context would
+            // otherwise allocate its attribute map on every call).
+            if (response.attempts() != 1 || scope.clientContext.getAttribute(ATTEMPTS_ATTRIBUTE) != null) {
+                scope.clientContext.setAttribute(ATTEMPTS_ATTRIBUTE, response.attempts());
+            }
+            if (metrics != UpstreamMetrics.NOOP) { // spares a clock read when nothing records it
+                metrics.callCompleted(upstream, request.getMethod(), null, false, response.status(),
+                        clock.nanoTime() - start);
+            }
             return toHttpResponse(response);
         } finally {
             bulkhead.onComplete();
@@ -90,40 +114,74 @@ public final class GuardExecHandler implements ExecChainHandler {
     }
 
     private UpstreamResponse retryLoop(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
-            RequestContext rc, Deadline deadline, long start) throws UpstreamException {
+            RequestContext rc, long start) throws UpstreamException {
+        // Clock reads cost tens of nanoseconds on virtual machines, as much as a whole policy step: each moment
+        // is read once and reused (the first attempt starts at the call's start; an attempt's end is the next
+        // check's "now"). Without a request deadline the call's deadline is a number, not a Deadline per call; a
+        // request deadline on the same clock is read once and then tracked the same way.
+        Deadline deadline = rc != null ? rc.deadline() : null;
+        long expiresAt;
+        if (deadline == null) {
+            expiresAt = start + requestTimeoutNanos;
+        } else if (deadline.clock() == clock) {
+            expiresAt = start + deadline.remainingNanos();
+            deadline = null;
+        } else {
+            expiresAt = 0; // a deadline on another clock (tests) is asked each time
+        }
+        long now = start;
+        // The first attempt sends the request HttpClient handed us (already its own copy of the caller's); the
+        // chain below adds headers to it and may set its scheme and authority, so later attempts send a copy
+        // restored to what it was before the first one.
+        Header[] sentHeaders = request.getHeaders();
+        String scheme = request.getScheme();
+        URIAuthority authority = request.getAuthority();
+        String path = request.getPath();
+        ProtocolVersion version = request.getVersion();
+        HttpEntity entity = request.getEntity();
+        // Judged before the first attempt: the chain may wrap a one-shot body in a proxy that claims to be
+        // repeatable until it is consumed.
         boolean retrySafe = RetryRules.isRetrySafe(request, scope.clientContext);
+        boolean repeatable = RetryRules.isRepeatable(request);
         boolean staleRetryUsed = false;
-        long minAttemptNanos = policy.minAttemptTime().toNanos();
         AttemptResult last = null;
         String stopReason = null;
         int made = 0;
         for (int attempt = 1; ; attempt++) {
-            long remaining = deadline.remainingNanos();
+            long remaining = remainingNanos(deadline, expiresAt, now);
             if (remaining < minAttemptNanos || remaining <= 0) {
                 if (last == null) {
-                    throw reject(request, start, FailureKind.DEADLINE_EXCEEDED, "deadline expired before the call",
-                            null, 0);
+                    throw reject(request, clock.nanoTime() - start, FailureKind.DEADLINE_EXCEEDED,
+                            "deadline expired before the call", null, 0);
                 }
                 stopReason = "deadline reached";
                 break;
             }
-            if (breaker != null && !breaker.tryAcquirePermission()) {
-                throw reject(request, start, FailureKind.CIRCUIT_OPEN, "circuit breaker open",
-                        breakerRetryAfter.remaining(), attempt - 1);
+            if (breaker != null) {
+                if (!breaker.tryAcquirePermission()) {
+                    throw reject(request, now - start, FailureKind.CIRCUIT_OPEN, "circuit breaker open",
+                            breakerRetryAfter.remaining(now), attempt - 1);
+                }
+                breakerRetryAfter.permitted();
             }
-            long budgetNanos = Math.min(policy.attemptTimeout().toNanos(), remaining);
-            long attemptStart = clock.nanoTime();
-            last = attempts.run(request, scope, chain, rc, budgetNanos, attempt);
-            long took = clock.nanoTime() - attemptStart;
+            long budgetNanos = Math.min(attemptTimeoutNanos, remaining);
+            ClassicHttpRequest toSend = last == null ? request
+                    : pristineCopy(request, sentHeaders, scheme, authority, path, version, entity);
+            long attemptStart = now;
+            last = attempts.run(toSend, scope, chain, rc, budgetNanos, attempt,
+                    clock == NanoClock.SYSTEM ? attemptStart : System.nanoTime());
+            now = clock.nanoTime();
+            long took = now - attemptStart;
             if (last.succeeded()) {
                 if (breaker != null) {
                     breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                    breakerRetryAfter.afterOutcome();
                 }
                 return last.response;
             }
             // A stale pooled connection (closed by the upstream while idle) is retried at once, once, outside the
             // budget and the breaker: the request never reached a live server.
-            if (last.staleConnection && !staleRetryUsed && RetryRules.isRepeatable(request) && retrySafe) {
+            if (last.staleConnection && !staleRetryUsed && repeatable && retrySafe) {
                 staleRetryUsed = true;
                 if (breaker != null) {
                     breaker.releasePermission();
@@ -135,16 +193,17 @@ public final class GuardExecHandler implements ExecChainHandler {
             made = attempt;
             if (breaker != null) {
                 breaker.onError(took, TimeUnit.NANOSECONDS, report.breakerSignal(last));
+                breakerRetryAfter.afterOutcome();
             }
             if (attempt >= policy.retry().maxAttempts()) {
                 break;
             }
-            if (!RetryRules.isRepeatable(request)
+            if (!repeatable
                     || !RetryRules.isRetryable(last.failure.kind(), last.receivedStatus, retrySafe, policy.retry())) {
                 break;
             }
             long wait = waitBeforeRetry(last, attempt + 1);
-            if (deadline.remainingNanos() - wait < minAttemptNanos) {
+            if (remainingNanos(deadline, expiresAt, now) - wait < minAttemptNanos) {
                 stopReason = "deadline reached";
                 break;
             }
@@ -158,8 +217,26 @@ public final class GuardExecHandler implements ExecChainHandler {
                 stopReason = "interrupted";
                 break;
             }
+            now = clock.nanoTime();
         }
         throw report.failure(upstream, request.getMethod(), last, made, stopReason, clock.nanoTime() - start);
+    }
+
+    private static long remainingNanos(Deadline deadline, long expiresAt, long now) {
+        return deadline != null ? deadline.remainingNanos() : Math.max(0, expiresAt - now);
+    }
+
+    /** A copy of {@code sent} with the parts the exec chain may have changed restored to their values before. */
+    private static ClassicHttpRequest pristineCopy(ClassicHttpRequest sent, Header[] headers, String scheme,
+            URIAuthority authority, String path, ProtocolVersion version, HttpEntity entity) {
+        ClassicHttpRequest copy = ClassicRequestBuilder.copy(sent).build();
+        copy.setHeaders(headers);
+        copy.setScheme(scheme);
+        copy.setAuthority(authority);
+        copy.setPath(path);
+        copy.setVersion(version);
+        copy.setEntity(entity);
+        return copy;
     }
 
     /** The upstream's Retry-After when it asked for one, else exponential backoff with full jitter. */
@@ -182,30 +259,49 @@ public final class GuardExecHandler implements ExecChainHandler {
         return true;
     }
 
-    private UpstreamException reject(ClassicHttpRequest request, long start, FailureKind kind, String details,
-            Duration retryAfter, int attemptsMade) {
+    private UpstreamException reject(ClassicHttpRequest request, long elapsedNanos, FailureKind kind,
+            String details, Duration retryAfter, int attemptsMade) {
         return report.rejection(upstream, request.getMethod(), kind, details, retryAfter, attemptsMade,
-                clock.nanoTime() - start);
+                elapsedNanos);
     }
 
-    private static ClassicHttpResponse toHttpResponse(UpstreamResponse r) {
+    private ClassicHttpResponse toHttpResponse(UpstreamResponse r) {
         BasicClassicHttpResponse out = new BasicClassicHttpResponse(r.status());
-        for (Header h : r.headers()) {
+        List<Header> headers = r.headers();
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            Header h = headers.get(i);
             String name = h.getName();
             if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH) && !name.equalsIgnoreCase(HttpHeaders.TRANSFER_ENCODING)) {
                 out.addHeader(h);
             }
         }
-        ContentType type = null;
-        String ct = r.contentType();
-        if (ct != null) {
-            try {
-                type = ContentType.parseLenient(ct);
-            } catch (RuntimeException malformed) {
-                type = null;
-            }
-        }
-        out.setEntity(new ByteArrayEntity(r.body(), type));
+        out.setEntity(new BufferedEntity(r.body(), contentType(r.contentType())));
         return out;
+    }
+
+    private record ParsedType(String header, String normalized) {
+    }
+
+    /**
+     * The Content-Type as HttpClient's entities carry it (parsed leniently and formatted back), or null when absent
+     * or malformed. The last one is kept: one upstream mostly answers with one type.
+     */
+    private String contentType(String ct) {
+        if (ct == null) {
+            return null;
+        }
+        ParsedType cached = lastType;
+        if (cached != null && cached.header().equals(ct)) {
+            return cached.normalized();
+        }
+        String normalized;
+        try {
+            ContentType type = ContentType.parseLenient(ct);
+            normalized = type == null ? null : type.toString();
+        } catch (RuntimeException malformed) {
+            normalized = null;
+        }
+        lastType = new ParsedType(ct, normalized);
+        return normalized;
     }
 }

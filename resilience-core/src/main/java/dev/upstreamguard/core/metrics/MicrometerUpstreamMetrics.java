@@ -6,40 +6,104 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 
-/** {@link UpstreamMetrics} on Micrometer; see there for the meters. */
+/**
+ * {@link UpstreamMetrics} on Micrometer; see there for the meters.
+ *
+ * <p>Each meter is registered once per tag combination and then found in small arrays: building and registering
+ * it on every call ({@code Timer.builder(...).register(registry)}) allocates the tags and the meter id and looks
+ * the meter up in the registry each time, which would cost more than the rest of the policy. The registry hands
+ * back the same meter for the same name and tags anyway.
+ */
 final class MicrometerUpstreamMetrics implements UpstreamMetrics {
+    /** Statuses 0..599 are cached; the call timer's status tag is one of them. */
+    private static final int STATUSES = 600;
+    private static final FailureKind[] KINDS = FailureKind.values();
+
     private final MeterRegistry registry;
+    /** upstream -> method -> timers. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, CallTimers>> calls = new ConcurrentHashMap<>();
+    /** upstream -> retry counter by kind ordinal. */
+    private final ConcurrentHashMap<String, AtomicReferenceArray<Counter>> retries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> suppressed = new ConcurrentHashMap<>();
 
     MicrometerUpstreamMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** The call timers of one upstream and method, by outcome slot then status; filled on first use. */
+    private static final class CallTimers {
+        /** Slot 0: success; then two per failure kind (failure, rejected). */
+        final AtomicReferenceArray<AtomicReferenceArray<Timer>> bySlot =
+                new AtomicReferenceArray<>(1 + 2 * KINDS.length);
     }
 
     @Override
     public void callCompleted(String upstream, String method, FailureKind kind, boolean rejected, int status,
             long nanos) {
         try {
-            Timer.builder("upstream.guard.calls")
-                    .description("Upstream calls, by outcome and failure kind")
-                    .tag("upstream", upstream)
-                    .tag("method", method)
-                    .tag("outcome", kind == null ? "success" : rejected ? "rejected" : "failure")
-                    .tag("kind", kind == null ? "none" : kind.tagValue())
-                    .tag("status", Integer.toString(status))
-                    .register(registry)
-                    .record(nanos, TimeUnit.NANOSECONDS);
+            timer(upstream, method, kind, rejected, status).record(nanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException ignored) {
             // metrics must never break a call
         }
     }
 
+    private Timer timer(String upstream, String method, FailureKind kind, boolean rejected, int status) {
+        if (status < 0 || status >= STATUSES) {
+            return registerTimer(upstream, method, kind, rejected, status);
+        }
+        ConcurrentHashMap<String, CallTimers> byMethod = calls.get(upstream);
+        if (byMethod == null) {
+            byMethod = calls.computeIfAbsent(upstream, u -> new ConcurrentHashMap<>());
+        }
+        CallTimers timers = byMethod.get(method);
+        if (timers == null) {
+            timers = byMethod.computeIfAbsent(method, m -> new CallTimers());
+        }
+        int slot = kind == null ? 0 : 1 + 2 * kind.ordinal() + (rejected ? 1 : 0);
+        AtomicReferenceArray<Timer> byStatus = timers.bySlot.get(slot);
+        if (byStatus == null) {
+            timers.bySlot.compareAndSet(slot, null, new AtomicReferenceArray<>(STATUSES));
+            byStatus = timers.bySlot.get(slot);
+        }
+        Timer timer = byStatus.get(status);
+        if (timer == null) {
+            timer = registerTimer(upstream, method, kind, rejected, status);
+            byStatus.set(status, timer);
+        }
+        return timer;
+    }
+
+    private Timer registerTimer(String upstream, String method, FailureKind kind, boolean rejected, int status) {
+        return Timer.builder("upstream.guard.calls")
+                .description("Upstream calls, by outcome and failure kind")
+                .tag("upstream", upstream)
+                .tag("method", method)
+                .tag("outcome", kind == null ? "success" : rejected ? "rejected" : "failure")
+                .tag("kind", kind == null ? "none" : kind.tagValue())
+                .tag("status", Integer.toString(status))
+                .register(registry);
+    }
+
     @Override
     public void retry(String upstream, FailureKind kind) {
         try {
-            Counter.builder("upstream.guard.retries").description("Retries sent, by the failure that caused them")
-                    .tag("upstream", upstream).tag("kind", kind.tagValue()).register(registry).increment();
+            AtomicReferenceArray<Counter> byKind = retries.get(upstream);
+            if (byKind == null) {
+                byKind = retries.computeIfAbsent(upstream, u -> new AtomicReferenceArray<>(KINDS.length));
+            }
+            Counter counter = byKind.get(kind.ordinal());
+            if (counter == null) {
+                counter = Counter.builder("upstream.guard.retries")
+                        .description("Retries sent, by the failure that caused them")
+                        .tag("upstream", upstream).tag("kind", kind.tagValue()).register(registry);
+                byKind.set(kind.ordinal(), counter);
+            }
+            counter.increment();
         } catch (RuntimeException ignored) {
             // metrics must never break a call
         }
@@ -48,8 +112,14 @@ final class MicrometerUpstreamMetrics implements UpstreamMetrics {
     @Override
     public void retrySuppressed(String upstream) {
         try {
-            Counter.builder("upstream.guard.retries.suppressed").description("Retries refused by the retry budget")
-                    .tag("upstream", upstream).register(registry).increment();
+            Counter counter = suppressed.get(upstream);
+            if (counter == null) {
+                counter = Counter.builder("upstream.guard.retries.suppressed")
+                        .description("Retries refused by the retry budget")
+                        .tag("upstream", upstream).register(registry);
+                suppressed.put(upstream, counter);
+            }
+            counter.increment();
         } catch (RuntimeException ignored) {
             // metrics must never break a call
         }
