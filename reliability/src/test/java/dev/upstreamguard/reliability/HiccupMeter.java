@@ -78,6 +78,16 @@ final class HiccupMeter implements AutoCloseable {
         return stalled;
     }
 
+    /** Calls {@code consumer} with the end (System.nanoTime) and length of every hiccup kept. */
+    void forEachKept(java.util.function.BiConsumer<Long, Long> consumer) {
+        for (int i = 0; i < RING; i++) {
+            long length = lengths.get(i);
+            if (length != 0) {
+                consumer.accept(ends.get(i), length);
+            }
+        }
+    }
+
     @Override
     public void close() {
         running = false;

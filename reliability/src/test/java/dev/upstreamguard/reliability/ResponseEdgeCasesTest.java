@@ -16,15 +16,14 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Upstream answers that {@link ResponseFuzzTest} found mishandled, each reproduced with the fault server. The
- * fuzz test counts these two signatures as known (see its report) unless run with {@code -Dfuzz.strict=true}.
+ * Upstream answers that {@link ResponseFuzzTest} found mishandled (fixed since), each reproduced with the fault
+ * server so that they stay fixed.
  */
 class ResponseEdgeCasesTest {
     @RegisterExtension
@@ -42,7 +41,6 @@ class ResponseEdgeCasesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"HTTP/-1.1 200 OK", "HTTP/1.-1 200 OK", "HTTP/1.1 000 OK"})
-    @Disabled("bug: status lines HttpCore rejects with IllegalArgumentException become INTERNAL_ERROR (500), not HTTP_PROTOCOL_ERROR (502)")
     void statusLineHttpCoreRejectsIsAProtocolErrorNotAnInternalError(String statusLine) throws Exception {
         FaultServer server = resources.track(FaultServer.start(Fault.invalidStatusLine(statusLine)));
         Upstream upstream = resources.checked(Upstream.builder("versions").baseUri(server.baseUri())
@@ -66,7 +64,6 @@ class ResponseEdgeCasesTest {
     }
 
     @Test
-    @Disabled("bug: bytes after a complete response stay in the pooled connection and are read as the next call's response")
     void bytesBeyondAResponseNeverBecomeTheNextCallsAnswer() throws Exception {
         // Content-Length 2, but a whole second response follows the body on the kept-alive connection.
         String smuggled = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\n\r\nsmuggled";

@@ -108,7 +108,7 @@ class SoakTest {
         upstreams.forEach(builder::route);
         GatewayApp app = track(builder.start());
 
-        Run warmUp = new Run(false);
+        Run warmUp = new Run();
         load(app, chaosServer, warmUp, WARM_UP, SEED - 1);
         fillRequestRecords(chaosServer);
         fillRequestRecords(healthyServer);
@@ -117,7 +117,7 @@ class SoakTest {
         Map<String, Integer> threadsBefore = JvmSnapshot.threadGroups();
         JvmSnapshot.writeClassHistogram("soak-heap-start");
 
-        Run run = new Run(true);
+        Run run = new Run();
         long[] gcBefore = gc();
         long started = System.nanoTime();
         long requests = load(app, chaosServer, run, DURATION, SEED);
@@ -138,15 +138,15 @@ class SoakTest {
                 .figure("requests", requests)
                 .figure("requests per second", requests / seconds)
                 .figure("answers that were not well-formed", run.tally.problems())
-                .figure("answers later than deadline + 250 ms", run.overruns.get())
-                .figure("... of which within the process stalls they lived through", run.lateByStalls.get())
-                .figure("... of which late beyond those stalls (asserted 0)", run.late.problems())
+                .figure("answers later than deadline + 250 ms", run.late.total())
+                .figure("... of which late beyond the process stalls they lived through (asserted 0)",
+                        run.lateBeyondStalls.problems())
                 .figure("worst latency minus deadline (ms)", run.worstMarginNanos.get() / 1e6)
                 .figure("GC pauses during the run: count / total ms", gcAfter[0] - gcBefore[0] + " / " + (gcAfter[1] - gcBefore[1]))
                 .figure("platform hiccups: longest (ms) / over 100 ms", String.format(java.util.Locale.ROOT,
                         "%.1f / %d", run.hiccups.maxMillis(), run.hiccups.over100ms()))
                 .figure("warm-up (" + WARM_UP.toSeconds() + " s, not timed): answers later than deadline + 250 ms",
-                        warmUp.overruns.get());
+                        warmUp.late.total());
         for (String route : ROUTES) {
             LatencyHistogram h = run.latency.get(route);
             report.figure(route + ": answers by status", statuses(run.tally, route))
@@ -168,8 +168,8 @@ class SoakTest {
 
         assertThat(warmUp.tally.problems()).as(warmUp.tally.problemSummary()).isZero();
         assertThat(run.tally.problems()).as(run.tally.problemSummary()).isZero();
-        assertThat(run.late.problems()).as("answers later than deadline + 250 ms beyond process stalls: "
-                + run.late.problemSummary()).isZero();
+        assertThat(run.lateBeyondStalls.problems()).as("answers later than deadline + 250 ms beyond process stalls: "
+                + run.lateBeyondStalls.problemSummary()).isZero();
         assertThat(run.tally.get("healthy 200")).as("healthy route answered").isPositive();
         assertThat(run.errorTypes.snapshot()).as("the run met the fault catalogue")
                 .containsKeys("connection_refused", "connection_terminated", "http_response_timeout",
@@ -186,19 +186,15 @@ class SoakTest {
     private static final class Run {
         final Tally tally = new Tally();
         final Tally errorTypes = new Tally();
-        final Tally late = new Tally();
+        final LateAnswers late = new LateAnswers();
         final Map<String, LatencyHistogram> latency = new LinkedHashMap<>();
-        final AtomicLong overruns = new AtomicLong();
-        final AtomicLong lateByStalls = new AtomicLong();
+        Tally lateBeyondStalls = new Tally();
         final AtomicLong worstMarginNanos = new AtomicLong(Long.MIN_VALUE);
         final AtomicLong switches = new AtomicLong();
-        final boolean timed;
         volatile long startNanos;
         HiccupMeter hiccups;
 
-        /** @param timed whether answers later than deadline + slack are problems (not during the JIT warm-up) */
-        Run(boolean timed) {
-            this.timed = timed;
+        Run() {
             for (String route : ROUTES) {
                 latency.put(route, new LatencyHistogram());
             }
@@ -230,6 +226,7 @@ class SoakTest {
         } finally {
             chaos.shutdownNow();
             run.hiccups.close();
+            run.lateBeyondStalls = run.late.unexplained(run.hiccups, run.startNanos);
             assertThat(chaos.awaitTermination(5, TimeUnit.SECONDS)).as("chaos thread ended").isTrue();
         }
     }
@@ -267,17 +264,8 @@ class SoakTest {
         long margin = took - deadlineMs * 1_000_000L;
         run.worstMarginNanos.accumulateAndGet(margin, Math::max);
         if (margin > SLACK_MILLIS * 1_000_000L) {
-            run.overruns.incrementAndGet();
-            // A stall of the whole process (CPU starvation on a shared machine, a GC pause) delays an answer by
-            // as much whatever the code does: the answer is late by the code only beyond the stalls it lived through.
-            long stalled = run.hiccups.stalledNanos(start, start + took);
-            if (margin - stalled <= SLACK_MILLIS * 1_000_000L) {
-                run.lateByStalls.incrementAndGet();
-            } else if (run.timed) {
-                run.late.problem(route + ": answered " + r.status() + " after " + took / 1_000_000 + " ms, deadline "
-                        + deadlineMs + " ms, process stalled " + stalled / 1_000_000 + " ms meanwhile, at "
-                        + (start - run.startNanos) / 1_000_000 + " ms into the run");
-            }
+            run.late.add(start, took, (deadlineMs + SLACK_MILLIS) * 1_000_000L,
+                    route + ": answered " + r.status() + " (deadline " + deadlineMs + " ms)");
         }
         run.tally.count(route + " " + r.status());
         List<String> problems = new ArrayList<>(ResponseChecks.problems(r, id));

@@ -151,6 +151,31 @@ class FailureClassificationTest {
     }
 
     @Test
+    void statusLineHttpCoreCannotRepresentIsProtocolErrorNotInternalError() {
+        // HttpCore tokenises these but throws IllegalArgumentException building the status line.
+        for (String line : new String[] {"HTTP/1.1 000 OK", "HTTP/-1.1 200 OK", "HTTP/1.-1 200 OK"}) {
+            UpstreamException e = get(Fault.invalidStatusLine(line));
+            assertThat(e.kind()).as(line).isEqualTo(FailureKind.HTTP_PROTOCOL_ERROR);
+            assertThat(e.status()).as(line).isEqualTo(502);
+            assertThat(e.details()).as(line).startsWith("invalid HTTP response");
+        }
+    }
+
+    @Test
+    void requestHttpClientRefusesToSendIsConfigurationErrorAndNotRetried() {
+        server = resources.track(FaultServer.start(Fault.ok("ok")));
+        upstream = resources.checked(upstream(server.baseUri(), policy().build()));
+        // HttpClient's protocol checks refuse user info in the request URI before opening a connection.
+        UpstreamException e = last = failure(upstream, ClassicRequestBuilder.get(
+                server.baseUri().replace("//", "//user:secret@") + "/resource").build());
+        assertThat(e.kind()).isEqualTo(FailureKind.CONFIGURATION_ERROR);
+        assertThat(e.status()).isEqualTo(500);
+        assertThat(e.attempts()).isEqualTo(1);
+        assertThat(e.requestSent()).isEqualTo(RequestSent.NO);
+        assertThat(server.requestsReceived()).isZero();
+    }
+
+    @Test
     void oversizedHeaderSectionIsHeaderSectionSizeError() {
         UpstreamException e = get(Fault.oversizedHeaders(64 * 1024));
         assertThat(e.kind()).isEqualTo(FailureKind.HTTP_RESPONSE_HEADER_SECTION_SIZE);

@@ -22,6 +22,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.EndpointDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.util.Timeout;
 
@@ -101,6 +102,11 @@ final class AttemptExecutor {
                 return timedOut(response != null, e);
             }
             EndpointDetails conn = ctx.getEndpointDetails();
+            if (e instanceof ProtocolException && conn == null && response == null) {
+                // HttpClient refused the request before any connection carried it (the endpoint details are set
+                // when a request is written): the request or the client is wrong, not the upstream.
+                return fail(FailureKind.CONFIGURATION_ERROR, "request refused by the HTTP client", 0, null, e);
+            }
             boolean reused = conn != null && conn.getResponseCount() > 0;
             boolean nonHttpBytes = conn != null && !reused && conn.getReceivedBytesCount() > 0;
             Classification c = FailureClassifier.classify(e, response != null, nonHttpBytes);

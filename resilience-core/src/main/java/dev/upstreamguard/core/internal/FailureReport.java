@@ -104,7 +104,8 @@ public final class FailureReport {
         if (rejected ? LOG.isInfoEnabled() : LOG.isWarnEnabled()) {
             String line = "upstream call failed: upstream={} kind={} error={} status={} received={} attempts={}"
                     + " elapsedMs={} correlationId={} details=\"{}\" cause={}";
-            Object[] args = {e.upstream(), e.kind().tagValue(), e.kind().errorType(), e.status(),
+            Object[] args = {e.upstream(), e.kind().tagValue(),
+                e.kind().errorType() == null ? "-" : e.kind().errorType(), e.status(),
                 e.receivedStatus(), e.attempts(), e.elapsed().toMillis(), correlationId(), e.details(),
                 e.getCause() == null ? "-" : e.getCause().getClass().getName()};
             if (rejected) {

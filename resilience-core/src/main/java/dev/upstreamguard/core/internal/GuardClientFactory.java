@@ -11,7 +11,6 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.config.Http1Config;
@@ -58,12 +57,10 @@ public final class GuardClientFactory {
                         // 2 s is HttpClient's default: a cheap staleness check after inactivity. Never 0 (20x slower).
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
-                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
-                        .http1Config(Http1Config.custom()
-                                .setMaxHeaderCount(policy.maxHeaderCount())
-                                .setMaxLineLength(policy.maxHeaderLineLength())
-                                .build())
-                        .build())
+                .setConnectionFactory(new InSyncConnectionFactory(Http1Config.custom()
+                        .setMaxHeaderCount(policy.maxHeaderCount())
+                        .setMaxLineLength(policy.maxHeaderLineLength())
+                        .build()))
                 .build();
         HttpClientBuilder builder = HttpClients.custom()
                 .setConnectionManager(pool)
