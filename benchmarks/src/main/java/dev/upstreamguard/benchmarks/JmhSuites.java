@@ -260,11 +260,11 @@ final class JmhSuites {
             };
             blockRows.add(List.of(switch (m) {
                 case "clockRead" -> "one `System.nanoTime()` (the policy reads it twice per call)";
-                case "retryBudgetDeposit" -> "retry budget: the per-call deposit (a clock read under a lock)";
+                case "retryBudgetDeposit" -> "retry budget: the per-call deposit (under a lock, on the call's clock reading)";
                 case "breakerPermitAndSuccess" -> "resilience4j breaker: permission + success into its window";
                 case "bulkheadPermit" -> "resilience4j bulkhead: permit taken and returned";
                 case "openBreakerRefusal" -> "resilience4j breaker, open: the refused permission";
-                default -> "the stackless `UpstreamException` a rejection throws (message included)";
+                default -> "the stackless `UpstreamException` a rejection throws (message built only when read)";
             }, f(r.getPrimaryResult().getScore(), 1), f(allocNorm(r), 0)));
         }
         double policyNs = one.get("policy").medianNs() - stubNs;
@@ -288,13 +288,14 @@ final class JmhSuites {
                 %s
                 Where the closed path's cost goes: the steps above that every call must take (two clock reads, the
                 budget's deposit, the breaker, the bulkhead) add up to %s ns in this run before any of the
-                policy's own work, and its bytes are the response the policy hands back, not its resilience steps
-                (which allocate nothing): it reads the body within the deadline into an immutable
-                `UpstreamResponse` (with its header list) to validate it, then rebuilds a `ClassicHttpResponse`
-                around the buffered body for HttpClient's chain, plus the attempt's result. A raw client that
+                policy's own work. Its bytes are the buffered response, not its resilience steps (which allocate
+                nothing): the body read within the deadline into an array, the in-memory entity that replaces the
+                streamed one on HttpClient's own response object, and the attempt's result. A raw client that
                 streams the body allocates none of these, and a decorator like resilience4j's does not buffer or
-                validate. The open-breaker rejection is mostly its exception (a public type whose message is built
-                eagerly) and resilience4j's open-state check.
+                validate (a policy with content-type or custom validation rules also builds an `UpstreamResponse`
+                for them). The open-breaker rejection is resilience4j's refused permission (it reads the wall
+                clock into an `Instant` and publishes an event object) plus the stackless `UpstreamException`
+                whose message is built only if someone reads it.
                 For scale: Polly v8's five-strategy pipeline costs 766 ns and 40 B per call; one Envoy hop adds
                 about 115–150 µs at p90; a loopback round trip here is about 60 µs.
                 """.formatted(settings.policyRounds(), Report.table(List.of("benchmark", "threads", "ns/op",

@@ -2,6 +2,7 @@ package dev.upstreamguard.core;
 
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.deadline.NanoClock;
+import dev.upstreamguard.core.internal.BufferedEntity;
 import dev.upstreamguard.core.internal.FailureReport;
 import dev.upstreamguard.core.internal.GuardClientFactory;
 import dev.upstreamguard.core.internal.GuardExecHandler;
@@ -26,6 +27,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
@@ -127,7 +129,10 @@ public final class Upstream implements Closeable {
         }
         HttpHost host = target(request);
         try (var response = client.executeOpen(host, withBasePath(request), context)) {
-            byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+            HttpEntity entity = response.getEntity();
+            byte[] body = entity == null ? new byte[0]
+                    : entity instanceof BufferedEntity buffered ? buffered.body() // read by the guard: no copy
+                    : EntityUtils.toByteArray(entity);
             Object attempts = context.getAttribute(GuardExecHandler.ATTEMPTS_ATTRIBUTE);
             return new UpstreamResponse(response.getCode(), response.getHeaders(), body,
                     attempts instanceof Integer n ? n : 1);

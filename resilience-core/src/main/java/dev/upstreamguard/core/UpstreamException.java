@@ -34,8 +34,11 @@ public final class UpstreamException extends IOException {
     private final Duration retryAfter;
     private final RequestSent requestSent;
 
+    /** Built on first use: most rejections are answered without anyone reading the message. */
+    private transient volatile String message;
+
     private UpstreamException(Builder b) {
-        super(message(b), b.cause);
+        super(null, b.cause);
         this.upstream = b.upstream;
         this.kind = b.kind;
         this.status = b.status;
@@ -116,17 +119,24 @@ public final class UpstreamException extends IOException {
         return ProxyStatus.format(proxyName, kind.errorType(), receivedStatus, details);
     }
 
-    private static String message(Builder b) {
-        StringBuilder m = new StringBuilder(96)
-                .append("Upstream '").append(b.upstream).append("' failed: ").append(b.kind.tagValue());
-        if (b.receivedStatus > 0) {
-            m.append(" (status ").append(b.receivedStatus).append(')');
+    /** For logs: upstream, kind, received status, details, attempts and elapsed time. */
+    @Override
+    public String getMessage() {
+        String m = message;
+        if (m == null) {
+            StringBuilder sb = new StringBuilder(96)
+                    .append("Upstream '").append(upstream).append("' failed: ").append(kind.tagValue());
+            if (receivedStatus > 0) {
+                sb.append(" (status ").append(receivedStatus).append(')');
+            }
+            if (details != null) {
+                sb.append("; ").append(details);
+            }
+            m = sb.append("; attempts=").append(attempts)
+                    .append(", elapsed=").append(elapsed.toMillis()).append("ms").toString();
+            message = m;
         }
-        if (b.details != null) {
-            m.append("; ").append(b.details);
-        }
-        return m.append("; attempts=").append(b.attempts)
-                .append(", elapsed=").append(b.elapsed.toMillis()).append("ms").toString();
+        return m;
     }
 
     /** Builds an {@link UpstreamException}. Not thread-safe. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.core.deadline.Deadline;
 import dev.upstreamguard.core.deadline.RequestContext;
+import dev.upstreamguard.core.testing.Fault;
+import dev.upstreamguard.core.testing.FaultServer;
 import dev.upstreamguard.core.testing.JettyUpstream;
 import java.time.Duration;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -36,6 +38,17 @@ class UpstreamHealthyPathTest {
         assertThat(r.bodyAsString()).isEqualTo("{\"ok\":true}");
         assertThat(r.contentType()).startsWith("application/json");
         assertThat(r.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void keepsTheUpstreamsContentLengthWhenItMatchesTheBody() throws Exception {
+        try (FaultServer faults = FaultServer.start(Fault.ok("hello"));
+                Upstream direct = Upstream.builder("direct").baseUri(faults.baseUri()).build()) {
+            UpstreamResponse r = direct.execute(ClassicRequestBuilder.get("/x").build());
+            assertThat(r.header("Content-Length")).isEqualTo("5");
+            assertThat(r.header("Transfer-Encoding")).isNull();
+            assertThat(r.bodyAsString()).isEqualTo("hello");
+        }
     }
 
     @Test

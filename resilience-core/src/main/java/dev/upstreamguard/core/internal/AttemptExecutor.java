@@ -8,6 +8,7 @@ import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.deadline.DeadlineHeader;
 import dev.upstreamguard.core.deadline.RequestContext;
 import dev.upstreamguard.core.retry.RetryAfter;
+import dev.upstreamguard.core.validate.ResponseValidation;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +20,11 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.EndpointDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.util.Timeout;
@@ -43,6 +46,8 @@ final class AttemptExecutor {
     // hundred bytes per call). A miss just builds and replaces the entry.
     private volatile AttemptConfig lastConfig;
     private volatile DeadlineValue lastDeadline;
+    /** The last Content-Type parsed for a response (one upstream mostly answers with one type). */
+    private volatile ParsedType lastType;
 
     AttemptExecutor(UpstreamPolicy policy, ScheduledExecutorService scheduler) {
         this.policy = policy;
@@ -72,7 +77,8 @@ final class AttemptExecutor {
         AttemptWatchdog.Slot watch = watchdog.arm(scope.execRuntime, systemNanos + budgetNanos);
         boolean watching = true;
         ClassicHttpResponse response = null;
-        boolean bodyComplete = false;
+        byte[] body = null;
+        AttemptResult result;
         try {
             response = chain.proceed(request, scope);
             int status = response.getCode();
@@ -81,21 +87,21 @@ final class AttemptExecutor {
                 watch.finish();
                 return fail(FailureKind.HTTP_PROTOCOL_ERROR, "invalid status code", 0, null, null);
             }
-            byte[] body = BoundedBody.read(response.getEntity(), policy.validation().maxBodyBytes());
+            body = BoundedBody.read(response.getEntity(), policy.validation().maxBodyBytes());
             watching = false;
             boolean inTime = watch.finish();
-            bodyComplete = body != null;
             if (body == null) {
                 return fail(FailureKind.HTTP_RESPONSE_BODY_SIZE, "response body larger than "
                         + policy.validation().maxBodyBytes() + " bytes", status, null, null);
             }
             if (!inTime) {
                 // The watchdog closed the connection: an EOF-delimited body may look complete but is not.
+                body = null;
                 return timedOut(true, null);
             }
-            UpstreamResponse buffered = new UpstreamResponse(status, response.getHeaders(), body, attempt);
-            return check(buffered);
+            result = check(response, status, body, attempt);
         } catch (IOException | HttpException | RuntimeException e) {
+            body = null;
             // A failure after the watch was finished counts as fired, as it always has (finishing is once only).
             boolean fired = !watching || !watch.finish();
             if (fired) {
@@ -114,26 +120,94 @@ final class AttemptExecutor {
             return AttemptResult.failure(c, response == null ? 0 : response.getCode(), null, e, stale, false);
         } finally {
             if (response != null) {
-                release(scope, response, bodyComplete);
+                release(scope, response, body != null);
             }
         }
+        if (result.succeeded()) {
+            // The connection is back in the pool: the response now carries the body from memory. Reusing the
+            // response HttpClient built (rather than copying it) keeps the success path free of per-call copies.
+            buffered(response, body);
+        }
+        return result;
     }
 
-    private AttemptResult check(UpstreamResponse r) {
-        int status = r.status();
-        if (!policy.validation().acceptsStatus(status)) {
+    /** Checks status and validation rules of a complete response (its body read into {@code body}). */
+    private AttemptResult check(ClassicHttpResponse response, int status, byte[] body, int attempt) {
+        ResponseValidation validation = policy.validation();
+        if (!validation.acceptsStatus(status)) {
             if (status >= 500) {
-                Duration retryAfter = RetryAfter.parse(r.header("Retry-After"), Instant.now());
+                Header h = response.getFirstHeader("Retry-After");
+                Duration retryAfter = h == null ? null : RetryAfter.parse(h.getValue(), Instant.now());
                 return AttemptResult.failure(FailureClassifier.forStatus(status), status, retryAfter, null, false,
                         false);
             }
             return fail(FailureKind.RESPONSE_INVALID, "status " + status + " not accepted", status, null, null);
         }
-        String violation = policy.validation().violation(r);
-        if (violation != null) {
-            return fail(FailureKind.RESPONSE_INVALID, violation, status, null, null);
+        if (validation.inspectsResponse()) {
+            String violation = validation.violation(
+                    new UpstreamResponse(status, response.getHeaders(), body, attempt));
+            if (violation != null) {
+                return fail(FailureKind.RESPONSE_INVALID, violation, status, null, null);
+            }
         }
-        return AttemptResult.success(r);
+        return AttemptResult.success(response);
+    }
+
+    /**
+     * Gives {@code response} its body from memory. Transfer-Encoding no longer applies; a Content-Length is kept
+     * when it matches the body, or when there is no body (the answer to a HEAD, a 304: it describes the
+     * representation), and dropped otherwise (the entity says the length).
+     */
+    private void buffered(ClassicHttpResponse response, byte[] body) {
+        if (response.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+            response.removeHeaders(HttpHeaders.TRANSFER_ENCODING);
+        }
+        Header length = response.getFirstHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && body.length > 0 && !declares(length.getValue(), body.length)) {
+            response.removeHeaders(HttpHeaders.CONTENT_LENGTH);
+        }
+        Header type = response.getFirstHeader(HttpHeaders.CONTENT_TYPE);
+        response.setEntity(new BufferedEntity(body, type == null ? null : contentType(type.getValue())));
+    }
+
+    /** Whether {@code value} is the decimal number {@code n} (compared without building a string). */
+    static boolean declares(String value, int n) {
+        long parsed = 0;
+        int len = value.length();
+        if (len == 0 || len > 10) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+            parsed = parsed * 10 + (c - '0');
+        }
+        return parsed == n;
+    }
+
+    private record ParsedType(String header, String normalized) {
+    }
+
+    /**
+     * The Content-Type as HttpClient's entities carry it (parsed leniently and formatted back), or null when
+     * malformed. The last one is kept: one upstream mostly answers with one type.
+     */
+    private String contentType(String ct) {
+        ParsedType cached = lastType;
+        if (cached != null && cached.header().equals(ct)) {
+            return cached.normalized();
+        }
+        String normalized;
+        try {
+            ContentType type = ContentType.parseLenient(ct);
+            normalized = type == null ? null : type.toString();
+        } catch (RuntimeException malformed) {
+            normalized = null;
+        }
+        lastType = new ParsedType(ct, normalized);
+        return normalized;
     }
 
     private static AttemptResult timedOut(boolean responseStarted, Throwable cause) {

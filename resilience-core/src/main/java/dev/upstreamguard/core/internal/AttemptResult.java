@@ -1,12 +1,13 @@
 package dev.upstreamguard.core.internal;
 
-import dev.upstreamguard.core.UpstreamResponse;
 import dev.upstreamguard.core.classify.Classification;
 import java.time.Duration;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 
 /** What one attempt produced: a response, or a classified failure. */
 final class AttemptResult {
-    final UpstreamResponse response;
+    /** The complete response, its body in memory (success only). */
+    final ClassicHttpResponse response;
     final Classification failure;
     final int receivedStatus;
     final Duration retryAfter;
@@ -16,7 +17,7 @@ final class AttemptResult {
     /** The attempt's budget ran out (as opposed to an error of the upstream). */
     final boolean timedOut;
 
-    private AttemptResult(UpstreamResponse response, Classification failure, int receivedStatus, Duration retryAfter,
+    private AttemptResult(ClassicHttpResponse response, Classification failure, int receivedStatus, Duration retryAfter,
             Throwable cause, boolean staleConnection, boolean timedOut) {
         this.response = response;
         this.failure = failure;
@@ -27,8 +28,8 @@ final class AttemptResult {
         this.timedOut = timedOut;
     }
 
-    static AttemptResult success(UpstreamResponse response) {
-        return new AttemptResult(response, null, response.status(), null, null, false, false);
+    static AttemptResult success(ClassicHttpResponse response) {
+        return new AttemptResult(response, null, response.getCode(), null, null, false, false);
     }
 
     static AttemptResult failure(Classification failure, int receivedStatus, Duration retryAfter, Throwable cause,

@@ -55,8 +55,6 @@ public final class GuardExecHandler implements ExecChainHandler {
     private final long requestTimeoutNanos;
     private final long attemptTimeoutNanos;
     private final long minAttemptNanos;
-    /** The last Content-Type parsed for a response (one upstream mostly answers with one type). */
-    private volatile ParsedType lastType;
 
     public GuardExecHandler(String upstream, UpstreamPolicy policy, CircuitBreaker breaker, Bulkhead bulkhead,
             UpstreamMetrics metrics, ScheduledExecutorService scheduler, NanoClock clock, DoubleSupplier random,
@@ -91,29 +89,24 @@ public final class GuardExecHandler implements ExecChainHandler {
             throws IOException {
         long start = clock.nanoTime();
         RequestContext rc = RequestContext.current();
-        budget.recordRequest();
+        budget.recordRequest(start);
         if (!bulkhead.tryAcquirePermission()) {
             throw reject(request, clock.nanoTime() - start, FailureKind.CONNECTION_LIMIT_REACHED,
                     "concurrent-call limit reached", Duration.ofSeconds(1), 0);
         }
         try {
-            UpstreamResponse response = retryLoop(request, scope, chain, rc, start);
-            // Upstream reads a missing attribute as 1: set it only when it says more (a new context would
-            // otherwise allocate its attribute map on every call).
-            if (response.attempts() != 1 || scope.clientContext.getAttribute(ATTEMPTS_ATTRIBUTE) != null) {
-                scope.clientContext.setAttribute(ATTEMPTS_ATTRIBUTE, response.attempts());
-            }
+            ClassicHttpResponse response = retryLoop(request, scope, chain, rc, start);
             if (metrics != UpstreamMetrics.NOOP) { // spares a clock read when nothing records it
-                metrics.callCompleted(upstream, request.getMethod(), null, false, response.status(),
+                metrics.callCompleted(upstream, request.getMethod(), null, false, response.getCode(),
                         clock.nanoTime() - start);
             }
-            return toHttpResponse(response);
+            return response;
         } finally {
             bulkhead.onComplete();
         }
     }
 
-    private UpstreamResponse retryLoop(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
+    private ClassicHttpResponse retryLoop(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
             RequestContext rc, long start) throws UpstreamException {
         // Clock reads cost tens of nanoseconds on virtual machines, as much as a whole policy step: each moment
         // is read once and reused (the first attempt starts at the call's start; an attempt's end is the next
@@ -176,6 +169,11 @@ public final class GuardExecHandler implements ExecChainHandler {
                 if (breaker != null) {
                     breaker.onSuccess(took, TimeUnit.NANOSECONDS);
                     breakerRetryAfter.afterOutcome();
+                }
+                // Upstream reads a missing attribute as 1: set it only when it says more (a new context would
+                // otherwise allocate its attribute map on every call).
+                if (attempt != 1 || scope.clientContext.getAttribute(ATTEMPTS_ATTRIBUTE) != null) {
+                    scope.clientContext.setAttribute(ATTEMPTS_ATTRIBUTE, attempt);
                 }
                 return last.response;
             }
@@ -263,45 +261,5 @@ public final class GuardExecHandler implements ExecChainHandler {
             String details, Duration retryAfter, int attemptsMade) {
         return report.rejection(upstream, request.getMethod(), kind, details, retryAfter, attemptsMade,
                 elapsedNanos);
-    }
-
-    private ClassicHttpResponse toHttpResponse(UpstreamResponse r) {
-        BasicClassicHttpResponse out = new BasicClassicHttpResponse(r.status());
-        List<Header> headers = r.headers();
-        for (int i = 0, n = headers.size(); i < n; i++) {
-            Header h = headers.get(i);
-            String name = h.getName();
-            if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH) && !name.equalsIgnoreCase(HttpHeaders.TRANSFER_ENCODING)) {
-                out.addHeader(h);
-            }
-        }
-        out.setEntity(new BufferedEntity(r.body(), contentType(r.contentType())));
-        return out;
-    }
-
-    private record ParsedType(String header, String normalized) {
-    }
-
-    /**
-     * The Content-Type as HttpClient's entities carry it (parsed leniently and formatted back), or null when absent
-     * or malformed. The last one is kept: one upstream mostly answers with one type.
-     */
-    private String contentType(String ct) {
-        if (ct == null) {
-            return null;
-        }
-        ParsedType cached = lastType;
-        if (cached != null && cached.header().equals(ct)) {
-            return cached.normalized();
-        }
-        String normalized;
-        try {
-            ContentType type = ContentType.parseLenient(ct);
-            normalized = type == null ? null : type.toString();
-        } catch (RuntimeException malformed) {
-            normalized = null;
-        }
-        lastType = new ParsedType(ct, normalized);
-        return normalized;
     }
 }

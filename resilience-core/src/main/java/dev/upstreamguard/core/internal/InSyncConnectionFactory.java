@@ -3,20 +3,27 @@ package dev.upstreamguard.core.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.util.concurrent.atomic.AtomicLong;
+import java.net.SocketAddress;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import org.apache.hc.client5.http.impl.io.DefaultHttpResponseParserFactory;
-import org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.EndpointDetails;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.ProtocolException;
+import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.HttpConnectionFactory;
 import org.apache.hc.core5.http.io.HttpMessageParser;
 import org.apache.hc.core5.http.io.HttpMessageParserFactory;
 import org.apache.hc.core5.http.io.SessionInputBuffer;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Identifiable;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Creates HttpClient's usual connections with two guards HttpCore does not have: a connection never carries bytes
@@ -33,43 +40,48 @@ import org.apache.hc.core5.http.io.SessionInputBuffer;
  * <p>HttpCore's line parser throws {@link IllegalArgumentException} for some status lines it tokenises but cannot
  * represent (a negative protocol version, status 000); those become a {@link ProtocolException}.
  *
- * <p>Written by hand because HttpClient offers no hook for either; everything else is
- * {@link DefaultManagedHttpClientConnection} as {@code ManagedHttpClientConnectionFactory} builds it.
+ * <p>Written by hand because HttpClient offers no hook for either. The connections are HttpClient's own, as
+ * {@link ManagedHttpClientConnectionFactory} builds them, with a response parser that remembers its input and a
+ * wrapper that delegates everything else (HttpClient 5.5 makes its connection class final, so it cannot be
+ * extended).
  */
 final class InSyncConnectionFactory implements HttpConnectionFactory<ManagedHttpClientConnection> {
-    private final Http1Config http1Config;
-    private final HttpMessageParserFactory<ClassicHttpResponse> parsers;
-    private final AtomicLong ids = new AtomicLong();
+    private final ManagedHttpClientConnectionFactory connections;
+    /** Hands the probe made while a connection is constructed to {@link #createConnection}, on the same thread. */
+    private final ThreadLocal<ReadProbe> created = new ThreadLocal<>();
 
     InSyncConnectionFactory(Http1Config http1Config) {
-        this.http1Config = http1Config;
-        this.parsers = new DefaultHttpResponseParserFactory(http1Config);
+        HttpMessageParserFactory<ClassicHttpResponse> parsers = new DefaultHttpResponseParserFactory(http1Config);
+        this.connections = ManagedHttpClientConnectionFactory.builder()
+                .http1Config(http1Config)
+                // Always this Http1Config (its header limits): HttpClient 5.5 does not pass it on to the parser factory.
+                .responseParserFactory(ignored -> {
+                    ReadProbe probe = new ReadProbe(parsers.create(http1Config));
+                    created.set(probe);
+                    return probe;
+                })
+                .build();
     }
 
     @Override
     public ManagedHttpClientConnection createConnection(Socket socket) throws IOException {
-        ReadProbe probe = new ReadProbe(parsers.create(http1Config));
-        InSyncConnection connection = new InSyncConnection("ug-" + ids.getAndIncrement(), http1Config, probe);
-        if (socket != null) {
-            connection.bind(socket);
+        try {
+            ManagedHttpClientConnection connection = connections.createConnection(socket);
+            ReadProbe probe = created.get();
+            return probe == null ? connection : new InSyncConnection(connection, probe);
+        } finally {
+            created.remove();
         }
-        return connection;
     }
 
     /** The connection's response parser, remembering the buffer and stream it reads from. */
-    private static final class ReadProbe implements HttpMessageParser<ClassicHttpResponse>,
-            HttpMessageParserFactory<ClassicHttpResponse> {
+    private static final class ReadProbe implements HttpMessageParser<ClassicHttpResponse> {
         private final HttpMessageParser<ClassicHttpResponse> delegate;
         private volatile SessionInputBuffer buffer;
         private volatile InputStream input;
 
         ReadProbe(HttpMessageParser<ClassicHttpResponse> delegate) {
             this.delegate = delegate;
-        }
-
-        @Override
-        public HttpMessageParser<ClassicHttpResponse> create(Http1Config config) {
-            return this;
         }
 
         @Override
@@ -101,18 +113,20 @@ final class InSyncConnectionFactory implements HttpConnectionFactory<ManagedHttp
         }
     }
 
-    private static final class InSyncConnection extends DefaultManagedHttpClientConnection {
+    /** HttpClient's connection with the two checks; every other call is passed on unchanged. */
+    private static final class InSyncConnection implements ManagedHttpClientConnection, Identifiable {
+        private final ManagedHttpClientConnection delegate;
         private final ReadProbe probe;
         private boolean exchanged;
 
-        InSyncConnection(String id, Http1Config http1Config, ReadProbe probe) {
-            super(id, null, null, http1Config, null, null, null, probe);
+        InSyncConnection(ManagedHttpClientConnection delegate, ReadProbe probe) {
+            this.delegate = delegate;
             this.probe = probe;
         }
 
         @Override
         public boolean isConsistent() {
-            return super.isConsistent() && !probe.unreadBytes();
+            return delegate.isConsistent() && !probe.unreadBytes();
         }
 
         @Override
@@ -121,7 +135,127 @@ final class InSyncConnectionFactory implements HttpConnectionFactory<ManagedHttp
                 throw new ConnectionClosedException("unsolicited bytes on an idle connection");
             }
             exchanged = true;
-            super.sendRequestHeader(request);
+            delegate.sendRequestHeader(request);
+        }
+
+        @Override
+        public String getId() {
+            return delegate instanceof Identifiable id ? id.getId() : delegate.toString();
+        }
+
+        @Override
+        public void bind(Socket socket) throws IOException {
+            delegate.bind(socket);
+        }
+
+        @Override
+        public void bind(SSLSocket sslSocket, Socket socket) throws IOException {
+            delegate.bind(sslSocket, socket);
+        }
+
+        @Override
+        public Socket getSocket() {
+            return delegate.getSocket();
+        }
+
+        @Override
+        public SSLSession getSSLSession() {
+            return delegate.getSSLSession();
+        }
+
+        @Override
+        public void passivate() {
+            delegate.passivate();
+        }
+
+        @Override
+        public void activate() {
+            delegate.activate();
+        }
+
+        @Override
+        public void terminateRequest(ClassicHttpRequest request) throws HttpException, IOException {
+            delegate.terminateRequest(request);
+        }
+
+        @Override
+        public void sendRequestEntity(ClassicHttpRequest request) throws HttpException, IOException {
+            delegate.sendRequestEntity(request);
+        }
+
+        @Override
+        public ClassicHttpResponse receiveResponseHeader() throws HttpException, IOException {
+            return delegate.receiveResponseHeader();
+        }
+
+        @Override
+        public void receiveResponseEntity(ClassicHttpResponse response) throws HttpException, IOException {
+            delegate.receiveResponseEntity(response);
+        }
+
+        @Override
+        public boolean isDataAvailable(Timeout timeout) throws IOException {
+            return delegate.isDataAvailable(timeout);
+        }
+
+        @Override
+        public boolean isStale() throws IOException {
+            return delegate.isStale();
+        }
+
+        @Override
+        public void flush() throws IOException {
+            delegate.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            delegate.close();
+        }
+
+        @Override
+        public void close(CloseMode closeMode) {
+            delegate.close(closeMode);
+        }
+
+        @Override
+        public EndpointDetails getEndpointDetails() {
+            return delegate.getEndpointDetails();
+        }
+
+        @Override
+        public SocketAddress getLocalAddress() {
+            return delegate.getLocalAddress();
+        }
+
+        @Override
+        public SocketAddress getRemoteAddress() {
+            return delegate.getRemoteAddress();
+        }
+
+        @Override
+        public ProtocolVersion getProtocolVersion() {
+            return delegate.getProtocolVersion();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return delegate.isOpen();
+        }
+
+        @Override
+        public Timeout getSocketTimeout() {
+            return delegate.getSocketTimeout();
+        }
+
+        @Override
+        public void setSocketTimeout(Timeout timeout) {
+            delegate.setSocketTimeout(timeout);
+        }
+
+        @Override
+        public String toString() {
+            return delegate.toString();
         }
     }
 }

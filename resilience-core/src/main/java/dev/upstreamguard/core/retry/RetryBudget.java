@@ -46,8 +46,16 @@ public final class RetryBudget {
     }
 
     /** Records one incoming logical request (deposits its share of retries). */
-    public synchronized void recordRequest() {
-        advance();
+    public void recordRequest() {
+        recordRequest(clock.nanoTime());
+    }
+
+    /**
+     * Records one incoming logical request arriving at {@code nowNanos}, a reading of this budget's clock the
+     * caller already has (clock reads cost tens of nanoseconds on virtual machines).
+     */
+    public synchronized void recordRequest(long nowNanos) {
+        advance(nowNanos);
         requests[(int) (currentBucket % buckets)]++;
         requestSum++;
     }
@@ -70,7 +78,11 @@ public final class RetryBudget {
     }
 
     private void advance() {
-        long bucket = clock.nanoTime() / bucketNanos;
+        advance(clock.nanoTime());
+    }
+
+    private void advance(long nowNanos) {
+        long bucket = nowNanos / bucketNanos;
         long steps = bucket - currentBucket;
         if (steps <= 0) {
             return;

@@ -55,6 +55,14 @@ public final class ResponseValidation {
     }
 
     /**
+     * Whether {@link #violation} checks anything (content types, a required body, rules); when not, a response
+     * whose status is accepted and whose body fits {@link #maxBodyBytes()} is valid.
+     */
+    public boolean inspectsResponse() {
+        return !contentTypes.isEmpty() || requireBody || !rules.isEmpty();
+    }
+
+    /**
      * Checks a complete response whose status was accepted.
      *
      * @return {@code null} when valid, else a short safe description of the rule that failed
