@@ -3,6 +3,7 @@ package dev.upstreamguard.servlet;
 import dev.upstreamguard.core.UpstreamException;
 import dev.upstreamguard.core.deadline.RequestContext;
 import dev.upstreamguard.servlet.internal.GuardEngine;
+import dev.upstreamguard.servlet.internal.GuardedRequest;
 import dev.upstreamguard.servlet.internal.InitParameters;
 import dev.upstreamguard.servlet.internal.RequestState;
 import jakarta.servlet.DispatcherType;
@@ -44,7 +45,11 @@ import org.slf4j.MDC;
  * Unknown init-params fail start-up.
  */
 public final class UpstreamGuardFilter implements Filter {
-    /** The request attribute holding the correlation ID (a String) for the rest of the request. */
+    /**
+     * The request attribute holding the correlation ID (a String) for the rest of the request: answered by the
+     * request the filter passes on, and written onto the container's request when the request goes async, fails
+     * into an error dispatch or sends an error (access logs outside the filter should log the response header).
+     */
     public static final String CORRELATION_ID_ATTRIBUTE = GuardEngine.CORRELATION_ID_ATTRIBUTE;
 
     private volatile GuardEngine engine;
@@ -88,7 +93,8 @@ public final class UpstreamGuardFilter implements Filter {
             return;
         }
         RequestState state = RequestState.of(req); // set on an earlier dispatch of the same request
-        if (state == null) {
+        boolean known = state != null;
+        if (!known) {
             state = e.open(req);
         }
         String mdcKey = state.mdcKey();
@@ -102,10 +108,17 @@ public final class UpstreamGuardFilter implements Filter {
             if (req.getDispatcherType() == DispatcherType.ERROR && e.answerErrorDispatch(req, res, state)) {
                 return;
             }
-            chain.doFilter(req, e.wrap(req, res, state));
-        } catch (IOException | ServletException | RuntimeException failure) {
-            if (!e.answer(req, res, state, failure)) {
-                throw failure;
+            GuardedRequest guarded = new GuardedRequest(req, state, known);
+            try {
+                chain.doFilter(guarded, e.wrap(guarded, res, state));
+            } catch (IOException | ServletException | RuntimeException failure) {
+                if (!e.answer(req, res, state, failure)) {
+                    guarded.publish(); // the container's error dispatch comes next
+                    throw failure;
+                }
+            }
+            if (req.isAsyncStarted()) {
+                guarded.publish(); // started on the container's request, not through the wrapper
             }
         } finally {
             scope.close();

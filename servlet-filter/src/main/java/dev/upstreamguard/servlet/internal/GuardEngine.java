@@ -56,7 +56,7 @@ public final class GuardEngine {
         return responseHeader;
     }
 
-    /** Resolves the correlation ID, opens the deadline, and stores the state on the request. */
+    /** Resolves the correlation ID and opens the deadline: the state of a request seen for the first time. */
     public RequestState open(HttpServletRequest request) {
         String id = null;
         for (String header : correlationHeaders) {
@@ -81,15 +81,12 @@ public final class GuardEngine {
                 deadline = deadline.shortenTo(incoming);
             }
         }
-        RequestState state = new RequestState(RequestContext.of(id, deadline, traceId == null ? null : traceparent),
-                mdcKey);
-        request.setAttribute(RequestState.ATTRIBUTE, state);
-        request.setAttribute(CORRELATION_ID_ATTRIBUTE, id);
-        return state;
+        // Not stored on the request yet: GuardedRequest answers for it and stores it when it is needed later.
+        return new RequestState(RequestContext.of(id, deadline, traceId == null ? null : traceparent), mdcKey);
     }
 
-    /** The response the application gets. */
-    public GuardedResponse wrap(HttpServletRequest request, HttpServletResponse response, RequestState state) {
+    /** The response the application gets; {@code request} is the one it gets (published before a sendError). */
+    public GuardedResponse wrap(GuardedRequest request, HttpServletResponse response, RequestState state) {
         return new GuardedResponse(request, response, state.correlationId(), responseHeader, intercepted, responder);
     }
 

@@ -43,6 +43,7 @@ public final class GuardedResponse extends HttpServletResponseWrapper {
     @Override
     public void sendError(int sc, String msg) throws IOException {
         if (!intercept(sc)) {
+            publishState();
             super.sendError(sc, msg);
         }
     }
@@ -50,7 +51,15 @@ public final class GuardedResponse extends HttpServletResponseWrapper {
     @Override
     public void sendError(int sc) throws IOException {
         if (!intercept(sc)) {
+            publishState();
             super.sendError(sc);
+        }
+    }
+
+    /** The container's error dispatch comes after the filter returns: it must find the request's state. */
+    private void publishState() {
+        if (request instanceof GuardedRequest guarded) {
+            guarded.publish();
         }
     }
 
