@@ -130,43 +130,63 @@ final class LoadHarnesses {
 
     // ---------------------------------------------------------------- 2. filter overhead
 
+    /** One burst of load on one path: throughput and latency percentiles. */
+    private record Burst(double requestsPerSecond, double p50Micros, double p99Micros) {
+    }
+
+    /** Runs one burst of load on {@code path}. */
+    @FunctionalInterface
+    private interface LoadRun {
+        Burst run(String path) throws Exception;
+    }
+
     void filterOverhead(Report report, GuardedApp app) throws Exception {
+        int connections = 16;
         Wrk wrk = Wrk.find();
         if (wrk != null) {
-            filterOverheadWithWrk(report, app, wrk);
+            System.out.println("2. filter overhead (wrk, " + connections + " connections)");
+            int seconds = Math.max(1, settings.loadBurstMillis() / 1000);
+            String base = "http://127.0.0.1:" + app.port();
+            wrk.run(base + "/plain/hello", connections, settings.quick() ? 1 : 3); // warm-up, both paths
+            wrk.run(base + "/guarded/hello", connections, settings.quick() ? 1 : 3);
+            int pairs = settings.quick() ? 2 : 2 * settings.loadPairs();
+            filterPairs(report, pairs, """
+                    Load from wrk (one thread, %d kept-alive connections, its own process), at saturation: the 2
+                    cores are shared by server and load. %d pairs of %d s runs""".formatted(connections, pairs,
+                    seconds), path -> {
+                        Wrk.Result r = wrk.run(base + path, connections, seconds);
+                        return new Burst(r.requestsPerSecond(), r.p50Micros(), r.p99Micros());
+                    });
             return;
         }
-        System.out.println("2. filter overhead (Java load generator, 16 connections; install wrk for a steadier figure)");
-        int connections = 16;
-        List<Double> ratios = new ArrayList<>();
-        List<Double> plainRps = new ArrayList<>();
-        List<Double> guardedRps = new ArrayList<>();
-        List<Double> plainP99 = new ArrayList<>();
-        List<Double> guardedP99 = new ArrayList<>();
-        List<Double> plainP50 = new ArrayList<>();
-        List<Double> guardedP50 = new ArrayList<>();
+        System.out.println("2. filter overhead (Java load generator, " + connections
+                + " connections; install wrk for a steadier figure)");
         try (LoadGenerator load = new LoadGenerator(app.port(), connections)) {
             load.run("/plain/hello", "", settings.quick() ? 500 : 3000); // warm-up, both paths
             load.run("/guarded/hello", "", settings.quick() ? 500 : 3000);
-            for (int pair = 0; pair < settings.loadPairs(); pair++) {
-                // Alternate which goes first, so that drift favours neither.
-                boolean plainFirst = pair % 2 == 0;
-                LoadGenerator.Result a = load.run(plainFirst ? "/plain/hello" : "/guarded/hello", "",
-                        settings.loadBurstMillis());
-                LoadGenerator.Result b = load.run(plainFirst ? "/guarded/hello" : "/plain/hello", "",
-                        settings.loadBurstMillis());
-                LoadGenerator.Result plain = plainFirst ? a : b;
-                LoadGenerator.Result guarded = plainFirst ? b : a;
-                check(plain, 0);
-                check(guarded, 0);
-                ratios.add(guarded.throughput() / plain.throughput());
-                plainRps.add(plain.throughput());
-                guardedRps.add(guarded.throughput());
-                plainP50.add(plain.latencyMicros(50));
-                guardedP50.add(guarded.latencyMicros(50));
-                plainP99.add(plain.latencyMicros(99));
-                guardedP99.add(guarded.latencyMicros(99));
-            }
+            filterPairs(report, settings.loadPairs(), """
+                    A Java closed-loop load generator in the same JVM (wrk was not installed) keeps %d kept-alive
+                    connections busy (saturation: the 2 cores are shared by server and load). %d pairs of %d ms
+                    bursts""".formatted(connections, settings.loadPairs(), settings.loadBurstMillis()), path -> {
+                        LoadGenerator.Result r = load.run(path, "", settings.loadBurstMillis());
+                        check(r, 0);
+                        return new Burst(r.throughput(), r.latencyMicros(50), r.latencyMicros(99));
+                    });
+        }
+    }
+
+    /** Alternates bursts on /plain and /guarded in {@code pairs} pairs and writes section 2 with the ratios. */
+    private static void filterPairs(Report report, int pairs, String howLoaded, LoadRun load) throws Exception {
+        List<Double> ratios = new ArrayList<>();
+        List<Burst> plain = new ArrayList<>();
+        List<Burst> guarded = new ArrayList<>();
+        for (int pair = 0; pair < pairs; pair++) {
+            boolean plainFirst = pair % 2 == 0; // alternate, so that drift favours neither
+            Burst a = load.run(plainFirst ? "/plain/hello" : "/guarded/hello");
+            Burst b = load.run(plainFirst ? "/guarded/hello" : "/plain/hello");
+            plain.add(plainFirst ? a : b);
+            guarded.add(plainFirst ? b : a);
+            ratios.add(guarded.get(pair).requestsPerSecond() / plain.get(pair).requestsPerSecond());
         }
         double ratio = Samples.median(ratios);
         report.section("""
@@ -175,70 +195,21 @@ final class LoadHarnesses {
                 One Jetty 12 (ee10) server on 127.0.0.1 with two contexts serving the same zero-work servlet (it
                 writes "ok"): `/plain` without a filter and `/guarded` behind `UpstreamGuardFilter` (default
                 configuration: correlation ID generated for each request, MDC, deadline, request context, response
-                header and wrapper). A Java closed-loop load generator in the same JVM keeps %d kept-alive connections
-                busy (saturation: the 2 cores are shared by server and load). %d pairs of %d ms bursts, the order
-                alternating within pairs; ratio = guarded / plain throughput within each pair, median (min–max).
+                header, request and response wrappers). %s, the order alternating within pairs; ratio = guarded /
+                plain throughput within each pair, median (min–max); latencies are medians over the runs.
 
-                %s""".formatted(connections, settings.loadPairs(), settings.loadBurstMillis(),
+                %s""".formatted(howLoaded,
                 Report.table(List.of("path", "requests/s (median)", "p50 µs", "p99 µs", "throughput ratio"),
-                        List.of(List.of("/plain (no filter)", f(Samples.median(plainRps), 0),
-                                        f(Samples.median(plainP50), 0), f(Samples.median(plainP99), 0), "1"),
-                                List.of("**/guarded (filter)**", f(Samples.median(guardedRps), 0),
-                                        f(Samples.median(guardedP50), 0), f(Samples.median(guardedP99), 0),
+                        List.of(row("/plain (no filter)", plain, "1"),
+                                row("**/guarded (filter)**", guarded,
                                         ratioSpread(ratio, Samples.min(ratios), Samples.max(ratios)))))));
         report.check("filter", "throughput with filter >= 0.98 of without", x(ratio), ratio >= 0.98);
     }
 
-    /** Section 2 with wrk as the load: its own process, so the server's GC and JIT do not stall the load. */
-    private void filterOverheadWithWrk(Report report, GuardedApp app, Wrk wrk) throws Exception {
-        System.out.println("2. filter overhead (wrk, 16 connections)");
-        int connections = 16;
-        int seconds = Math.max(1, settings.loadBurstMillis() / 1000);
-        int pairs = settings.quick() ? 2 : 2 * settings.loadPairs();
-        String base = "http://127.0.0.1:" + app.port();
-        wrk.run(base + "/plain/hello", connections, settings.quick() ? 1 : 3); // warm-up, both paths
-        wrk.run(base + "/guarded/hello", connections, settings.quick() ? 1 : 3);
-        List<Double> ratios = new ArrayList<>();
-        List<Double> plainRps = new ArrayList<>();
-        List<Double> guardedRps = new ArrayList<>();
-        List<Double> plainP50 = new ArrayList<>();
-        List<Double> guardedP50 = new ArrayList<>();
-        List<Double> plainP99 = new ArrayList<>();
-        List<Double> guardedP99 = new ArrayList<>();
-        for (int pair = 0; pair < pairs; pair++) {
-            boolean plainFirst = pair % 2 == 0; // alternate, so that drift favours neither
-            Wrk.Result a = wrk.run(base + (plainFirst ? "/plain/hello" : "/guarded/hello"), connections, seconds);
-            Wrk.Result b = wrk.run(base + (plainFirst ? "/guarded/hello" : "/plain/hello"), connections, seconds);
-            Wrk.Result plain = plainFirst ? a : b;
-            Wrk.Result guarded = plainFirst ? b : a;
-            ratios.add(guarded.requestsPerSecond() / plain.requestsPerSecond());
-            plainRps.add(plain.requestsPerSecond());
-            guardedRps.add(guarded.requestsPerSecond());
-            plainP50.add(plain.p50Micros());
-            guardedP50.add(guarded.p50Micros());
-            plainP99.add(plain.p99Micros());
-            guardedP99.add(guarded.p99Micros());
-        }
-        double ratio = Samples.median(ratios);
-        report.section("""
-                ## 2. Filter overhead: the same app with and without the filter
-
-                One Jetty 12 (ee10) server on 127.0.0.1 with two contexts serving the same zero-work servlet (it
-                writes "ok"): `/plain` without a filter and `/guarded` behind `UpstreamGuardFilter` (default
-                configuration: correlation ID generated for each request, MDC, deadline, request context, response
-                header and wrapper). Load from wrk (one thread, %d kept-alive connections, its own process), at
-                saturation: the 2 cores are shared by server and load. %d pairs of %d s runs, the order alternating
-                within pairs; ratio = guarded / plain throughput within each pair, median (min–max). Latencies
-                are wrk's, median over runs.
-
-                %s""".formatted(connections, pairs, seconds,
-                Report.table(List.of("path", "requests/s (median)", "p50 µs", "p99 µs", "throughput ratio"),
-                        List.of(List.of("/plain (no filter)", f(Samples.median(plainRps), 0),
-                                        f(Samples.median(plainP50), 0), f(Samples.median(plainP99), 0), "1"),
-                                List.of("**/guarded (filter)**", f(Samples.median(guardedRps), 0),
-                                        f(Samples.median(guardedP50), 0), f(Samples.median(guardedP99), 0),
-                                        ratioSpread(ratio, Samples.min(ratios), Samples.max(ratios)))))));
-        report.check("filter", "throughput with filter >= 0.98 of without", x(ratio), ratio >= 0.98);
+    private static List<String> row(String label, List<Burst> bursts, String ratio) {
+        return List.of(label, f(Samples.median(bursts.stream().map(Burst::requestsPerSecond).toList()), 0),
+                f(Samples.median(bursts.stream().map(Burst::p50Micros).toList()), 0),
+                f(Samples.median(bursts.stream().map(Burst::p99Micros).toList()), 0), ratio);
     }
 
     private static void check(LoadGenerator.Result r, long expectedNon2xx) {

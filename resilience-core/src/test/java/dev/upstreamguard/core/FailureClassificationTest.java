@@ -227,6 +227,15 @@ class FailureClassificationTest {
     }
 
     @Test
+    void farFutureRetryAfterIsCappedNotAnInternalError() {
+        UpstreamException e = get(Fault.status(503, "busy", "Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"));
+        assertThat(e.kind()).isEqualTo(FailureKind.UPSTREAM_STATUS);
+        assertThat(e.status()).isEqualTo(503);
+        assertThat(e.retryAfter()).as("capped by the policy's maxRetryAfter")
+                .isEqualTo(UpstreamPolicy.ofDefaults().maxRetryAfter());
+    }
+
+    @Test
     void upstream504IsGatewayTimeout() {
         UpstreamException e = get(Fault.status(504, "late"));
         assertThat(e.status()).isEqualTo(504);

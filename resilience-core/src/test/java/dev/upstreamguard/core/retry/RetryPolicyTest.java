@@ -43,6 +43,9 @@ class RetryPolicyTest {
         assertThat(RetryAfter.parse("Thu, 01 Jan 2026 00:00:30 GMT", now)).isEqualTo(Duration.ofSeconds(30));
         assertThat(RetryAfter.parse("Wed, 31 Dec 2025 00:00:30 GMT", now)).isEqualTo(Duration.ZERO);
         assertThat(RetryAfter.parse("soon", now)).isNull();
+        // Far future values are cut to a year instead of overflowing later arithmetic in nanoseconds.
+        assertThat(RetryAfter.parse("Fri, 31 Dec 9999 23:59:59 GMT", now)).isEqualTo(RetryAfter.MAX);
+        assertThat(RetryAfter.parse("9999999999", now)).isEqualTo(RetryAfter.MAX);
         assertThat(RetryAfter.parse("-1", now)).isNull();
         assertThat(RetryAfter.parse(null, now)).isNull();
         assertThat(RetryAfter.format(Duration.ofMillis(1200))).isEqualTo("2");
