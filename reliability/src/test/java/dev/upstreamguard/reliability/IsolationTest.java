@@ -6,6 +6,7 @@ import dev.upstreamguard.core.Upstream;
 import dev.upstreamguard.core.UpstreamPolicy;
 import dev.upstreamguard.core.testing.Fault;
 import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.core.testing.LeakCheck;
 import dev.upstreamguard.servlet.UpstreamGuardConfig;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -22,9 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.hc.core5.util.TimeValue;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Upstream A is blackholed while upstream B stays healthy, both under load through the same Jetty, whose 48
@@ -52,24 +53,14 @@ class IsolationTest {
     private static final long A_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long B_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
-    }
+    /** Closes what a test opened, newest first. */
+    @RegisterExtension
+    final LeakCheck resources = new LeakCheck((Upstream u) -> u.connectionPoolStats().getLeased());
 
     @Test
     void blackholedUpstreamNeitherSlowsNorFailsTheHealthyOne() throws Exception {
-        FaultServer aServer = track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
-        FaultServer bServer = track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
+        FaultServer aServer = resources.track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
+        FaultServer bServer = resources.track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
         UpstreamPolicy policy = UpstreamPolicy.builder()
                 .requestTimeout(DEADLINE)
                 .attemptTimeout(Duration.ofMillis(500))
@@ -77,14 +68,14 @@ class IsolationTest {
                 .poolLeaseTimeout(Duration.ofMillis(250))
                 .build();
         BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
-        Upstream a = track(Upstream.builder("a").baseUri(aServer.baseUri())
+        Upstream a = resources.track(Upstream.builder("a").baseUri(aServer.baseUri())
                 .policy(UpstreamPolicy.from(policy).maxConcurrentCalls(A_BULKHEAD).circuitBreakerEnabled(false).build())
                 .bulkheadRegistry(bulkheads)
                 .customizeClient(c -> c.evictIdleConnections(TimeValue.ofSeconds(1)))
                 .build());
         Bulkhead aBulkhead = bulkheads.bulkhead("a");
-        Upstream b = track(Fixtures.upstream("b", bServer.baseUri(), policy));
-        GatewayApp app = track(GatewayApp.builder(UpstreamGuardConfig.builder().requestTimeout(DEADLINE).build())
+        Upstream b = resources.track(Fixtures.upstream("b", bServer.baseUri(), policy));
+        GatewayApp app = resources.track(GatewayApp.builder(UpstreamGuardConfig.builder().requestTimeout(DEADLINE).build())
                 .threads(JETTY_THREADS, JETTY_THREADS, Duration.ofSeconds(60))
                 .route("a", a).route("b", b)
                 .start());

@@ -8,17 +8,17 @@ import dev.upstreamguard.core.retry.RetryBudgetConfig;
 import dev.upstreamguard.core.retry.RetryPolicy;
 import dev.upstreamguard.core.testing.Fault;
 import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.core.testing.LeakCheck;
 import dev.upstreamguard.servlet.UpstreamGuardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A 100%-failing upstream (503 to every attempt) under load through the gateway, with the default retry policy
@@ -33,24 +33,14 @@ class RetryStormTest {
     private static final int USERS = 32;
     private static final long THINK_NANOS = 20_000_000L;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
-    }
+    /** Closes what a test opened, newest first. */
+    @RegisterExtension
+    final LeakCheck resources = new LeakCheck((Upstream u) -> u.connectionPoolStats().getLeased());
 
     @Test
     void attemptsPerRequestStayWithinTheRetryBudgetWhenTheUpstreamAlwaysFails() throws Exception {
-        FaultServer failing = track(FaultServer.start(Fault.status(503, "down")));
-        FaultServer failingToo = track(FaultServer.start(Fault.status(503, "down")));
+        FaultServer failing = resources.track(FaultServer.start(Fault.status(503, "down")));
+        FaultServer failingToo = resources.track(FaultServer.start(Fault.status(503, "down")));
         RetryBudgetConfig budget = RetryBudgetConfig.ofDefaults();
         UpstreamPolicy policy = UpstreamPolicy.builder()
                 .requestTimeout(Duration.ofSeconds(2))
@@ -61,13 +51,13 @@ class RetryStormTest {
                 .retry(RetryPolicy.builder().budget(budget).build())
                 .build();
         MeterRegistry meters = new SimpleMeterRegistry();
-        Upstream storm = track(Upstream.builder("storm").baseUri(failing.baseUri()).policy(policy)
+        Upstream storm = resources.track(Upstream.builder("storm").baseUri(failing.baseUri()).policy(policy)
                 .meterRegistry(meters).build());
-        Upstream unbudgeted = track(Upstream.builder("unbudgeted").baseUri(failingToo.baseUri())
+        Upstream unbudgeted = resources.track(Upstream.builder("unbudgeted").baseUri(failingToo.baseUri())
                 .policy(UpstreamPolicy.from(policy)
                         .retry(RetryPolicy.builder().budget(RetryBudgetConfig.unlimited()).build()).build())
                 .build());
-        GatewayApp app = track(GatewayApp.builder(UpstreamGuardConfig.builder().build())
+        GatewayApp app = resources.track(GatewayApp.builder(UpstreamGuardConfig.builder().build())
                 .route("storm", storm).route("unbudgeted", unbudgeted).start());
 
         Tally tally = new Tally();

@@ -7,6 +7,7 @@ import dev.upstreamguard.core.Upstream;
 import dev.upstreamguard.core.UpstreamPolicy;
 import dev.upstreamguard.core.testing.Fault;
 import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.core.testing.LeakCheck;
 import dev.upstreamguard.servlet.UpstreamGuardConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -22,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Mixed traffic at concurrency 64 against the gateway (filter + core) whose upstreams draw from the whole fault
@@ -53,7 +54,9 @@ class SoakTest {
     private static final Pattern ERROR_TYPE = Pattern.compile("error=([a-z_]+)");
     private static final Pattern RECEIVED = Pattern.compile("received-status=([0-9]+)");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    /** Closes what a test opened, newest first. */
+    @RegisterExtension
+    final LeakCheck resources = new LeakCheck((Upstream u) -> u.connectionPoolStats().getLeased());
 
     /** Accept header sent -> media type the error page must have (null: no Accept header). */
     private static Map<String, String> acceptTable() {
@@ -68,22 +71,10 @@ class SoakTest {
         return m;
     }
 
-    @AfterEach
-    void close() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
-    }
-
     @Test
     void mixedTrafficOverTheWholeFaultCatalogueIsAnsweredInTimeAndLeavesNothingBehind() throws Exception {
-        FaultServer healthyServer = track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
-        FaultServer chaosServer = track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
+        FaultServer healthyServer = resources.track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
+        FaultServer chaosServer = resources.track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
         UpstreamPolicy policy = UpstreamPolicy.builder()
                 .requestTimeout(REQUEST_TIMEOUT)
                 .attemptTimeout(Duration.ofMillis(800))
@@ -98,7 +89,7 @@ class SoakTest {
         upstreams.put("guarded", Fixtures.upstream("guarded", chaosServer.baseUri(), policy));
         upstreams.put("refused", Fixtures.upstream("refused", "http://127.0.0.1:" + FaultServer.refusedPort(),
                 withoutBreaker));
-        upstreams.values().forEach(this::track);
+        upstreams.values().forEach(resources::track);
         GatewayApp.Builder builder = GatewayApp.builder(UpstreamGuardConfig.builder()
                         .requestTimeout(REQUEST_TIMEOUT)
                         .trustDeadlineHeader(true)
@@ -106,7 +97,7 @@ class SoakTest {
                         .build())
                 .threads(96, 200, Duration.ofSeconds(1)); // 64 users never wait for Jetty to start a thread
         upstreams.forEach(builder::route);
-        GatewayApp app = track(builder.start());
+        GatewayApp app = resources.track(builder.start());
 
         Run warmUp = new Run();
         load(app, chaosServer, warmUp, WARM_UP, SEED - 1);
