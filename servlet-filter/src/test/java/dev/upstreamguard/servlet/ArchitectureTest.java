@@ -1,5 +1,6 @@
 package dev.upstreamguard.servlet;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -11,6 +12,8 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
@@ -20,15 +23,15 @@ class ArchitectureTest {
 
     @Test
     void spiDependsOnNeitherFilterNorInternals() {
-        noClasses().that().resideInAPackage("..servlet.spi..")
+        assertHolds(noClasses().that().resideInAPackage("..servlet.spi..")
                 .should().dependOnClassesThat().resideInAnyPackage("..servlet.internal..")
                 .orShould().dependOnClassesThat().haveSimpleName("UpstreamGuardFilter")
-                .check(MAIN);
+                );
     }
 
     @Test
     void publicApiExposesNoInternalType() {
-        methods().that().arePublic().and().areDeclaredInClassesThat().resideOutsideOfPackage("..internal..")
+        assertHolds(methods().that().arePublic().and().areDeclaredInClassesThat().resideOutsideOfPackage("..internal..")
                 .and().areDeclaredInClassesThat().arePublic()
                 .should(new ArchCondition<JavaMethod>("not expose internal types") {
                     @Override
@@ -39,19 +42,25 @@ class ArchitectureTest {
                         events.add(new SimpleConditionEvent(method, !leaks, method.getFullName()));
                     }
                 })
-                .check(MAIN);
+                );
     }
 
     @Test
     void mainCodeUsesOnlyTheServletApiNotAContainer() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..", "org.apache.catalina..",
-                "io.undertow..", "org.springframework..").check(MAIN);
+        assertHolds(noClasses().should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..",
+                "org.apache.catalina..", "io.undertow..", "org.springframework.."));
     }
 
     @Test
     void publicTypesAreFinalOrInterfaces() {
-        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes().that().arePublic()
+        assertHolds(com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes().that().arePublic()
                 .and().areNotInterfaces().and().areNotEnums().and().areNotMemberClasses()
-                .should().haveModifier(JavaModifier.FINAL).check(MAIN);
+                .should().haveModifier(JavaModifier.FINAL));
+    }
+
+    /** Fails with ArchUnit's report of every violation when {@code rule} does not hold for the main classes. */
+    private static void assertHolds(ArchRule rule) {
+        EvaluationResult result = rule.evaluate(MAIN);
+        assertThat(result.hasViolation()).as("%s", result.getFailureReport()).isFalse();
     }
 }

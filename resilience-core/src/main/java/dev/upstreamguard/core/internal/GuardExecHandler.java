@@ -2,7 +2,6 @@ package dev.upstreamguard.core.internal;
 
 import dev.upstreamguard.core.UpstreamException;
 import dev.upstreamguard.core.UpstreamPolicy;
-import dev.upstreamguard.core.UpstreamResponse;
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.deadline.Deadline;
 import dev.upstreamguard.core.deadline.NanoClock;
@@ -13,7 +12,6 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -22,13 +20,10 @@ import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
 import org.apache.hc.core5.net.URIAuthority;
 
 /**

@@ -106,15 +106,12 @@ final class InSyncConnectionFactory implements HttpConnectionFactory<ManagedHttp
 
         /** Whether bytes have arrived that no response has consumed, buffered or in the socket; never blocks. */
         boolean unreadBytes() {
-            SessionInputBuffer b = buffer;
-            if (b == null) {
-                return false;
-            }
-            if (b.length() > 0) {
+            if (bufferedBytes()) {
                 return true;
             }
+            InputStream in = input;
             try {
-                return input.available() > 0;
+                return in != null && in.available() > 0;
             } catch (IOException closed) {
                 return true;
             }

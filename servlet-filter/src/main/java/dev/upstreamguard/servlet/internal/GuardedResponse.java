@@ -2,7 +2,6 @@ package dev.upstreamguard.servlet.internal;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
@@ -15,7 +14,7 @@ import java.io.Writer;
  * across {@link #reset()}.
  */
 public final class GuardedResponse extends HttpServletResponseWrapper {
-    private final HttpServletRequest request;
+    private final GuardedRequest request;
     private final String correlationId;
     private final String idHeader;
     private final boolean[] intercepted;
@@ -25,7 +24,7 @@ public final class GuardedResponse extends HttpServletResponseWrapper {
     /**
      * @param intercepted indexed by status - 500; {@code null} when interception is off
      */
-    public GuardedResponse(HttpServletRequest request, HttpServletResponse response, String correlationId,
+    public GuardedResponse(GuardedRequest request, HttpServletResponse response, String correlationId,
             String idHeader, boolean[] intercepted, ErrorResponder responder) {
         super(response);
         this.request = request;
@@ -58,9 +57,7 @@ public final class GuardedResponse extends HttpServletResponseWrapper {
 
     /** The container's error dispatch comes after the filter returns: it must find the request's state. */
     private void publishState() {
-        if (request instanceof GuardedRequest guarded) {
-            guarded.publish();
-        }
+        request.publish();
     }
 
     private boolean intercept(int sc) {
