@@ -18,7 +18,7 @@ class WebXmlTest {
     @Test
     void readmeWebXmlRegistersTheFilter(@TempDir Path webApp) throws Exception {
         Files.createDirectories(webApp.resolve("WEB-INF"));
-        Files.writeString(webApp.resolve("WEB-INF/web.xml"), ReadmeSamplesTest.readmeBlock("web.xml (WebXmlTest"),
+        Files.writeString(webApp.resolve("WEB-INF/web.xml"), DocsSamplesTest.readmeBlock("web.xml (WebXmlTest"),
                 StandardCharsets.UTF_8);
         try (TestServer s = TestServer.builder().webApp(webApp)
                 .servlet("/deadline", (req, res) ->

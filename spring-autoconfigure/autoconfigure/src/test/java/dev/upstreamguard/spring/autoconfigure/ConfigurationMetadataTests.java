@@ -36,6 +36,19 @@ class ConfigurationMetadataTests {
                 .containsKeys(at + "base-uri", at + "keep-alive", at + "validation.content-types");
     }
 
+    @Test
+    void docsConfigurationListsEveryProperty() throws Exception {
+        String page = java.nio.file.Files.readString(java.nio.file.Path.of("..", "..", "docs", "configuration.md"));
+        int start = page.indexOf("\n## Spring Boot properties\n");
+        assertThat(start).as("docs/configuration.md has a '## Spring Boot properties' section").isPositive();
+        String section = page.substring(start);
+        List<String> names = properties().stream().map(p -> (String) p.get("name"))
+                .map(n -> n.replace("upstream-guard.upstream-defaults.", "upstream-guard.upstreams.<name>."))
+                .distinct().toList();
+        assertThat(names).allSatisfy(name -> assertThat(section).as("docs/configuration.md documents %s", name)
+                .contains("| `" + name + "` |"));
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> properties() throws Exception {
         try (InputStream in = ConfigurationMetadataTests.class

@@ -3,6 +3,7 @@ package dev.upstreamguard.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.servlet.spi.ErrorRenderer;
+import dev.upstreamguard.servlet.testing.DocPages;
 import dev.upstreamguard.servlet.testing.Failures;
 import dev.upstreamguard.servlet.testing.TestServer;
 import jakarta.servlet.ServletContextListener;
@@ -11,8 +12,6 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLClassLoader;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.tools.JavaCompiler;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's Java examples compile against the current API and do what the README says. */
-class ReadmeExampleTest {
+class DocsExamplesTest {
 
     @Test
     void registrationExampleCompilesAndGuardsRequests(@TempDir Path out) throws Exception {
@@ -72,20 +71,10 @@ class ReadmeExampleTest {
                 List.of("-d", out.toString(), "-classpath", System.getProperty("java.class.path")),
                 null, List.of(file)).call();
         assertThat(ok).as("README example %s compiles:%n%s", example, diagnostics).isTrue();
-        return new URLClassLoader(new java.net.URL[] {out.toUri().toURL()}, ReadmeExampleTest.class.getClassLoader());
+        return new URLClassLoader(new java.net.URL[] {out.toUri().toURL()}, DocsExamplesTest.class.getClassLoader());
     }
 
-    private static String javaBlock(String marker) throws IOException {
-        for (Path candidate : new Path[] {Path.of("README.md"), Path.of("..", "README.md")}) {
-            if (Files.exists(candidate)) {
-                String readme = Files.readString(candidate, StandardCharsets.UTF_8);
-                int at = readme.indexOf(marker);
-                if (at >= 0) {
-                    int start = readme.indexOf("```java\n", at) + "```java\n".length();
-                    return readme.substring(start, readme.indexOf("```", start));
-                }
-            }
-        }
-        throw new AssertionError("No README has the example " + marker);
+    private static String javaBlock(String marker) {
+        return DocPages.blockAfter(marker);
     }
 }

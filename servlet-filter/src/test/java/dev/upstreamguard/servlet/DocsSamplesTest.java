@@ -3,6 +3,7 @@ package dev.upstreamguard.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.servlet.testing.Failures;
+import dev.upstreamguard.servlet.testing.DocPages;
 import dev.upstreamguard.servlet.testing.MiniJson;
 import dev.upstreamguard.servlet.testing.TestServer;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * what the filter produces. Each sample follows a marker such as {@code <!-- sample:problem+json -->} in a fenced
  * block.
  */
-class ReadmeSamplesTest {
+class DocsSamplesTest {
     static final String ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static TestServer server;
 
@@ -47,21 +48,9 @@ class ReadmeSamplesTest {
         return r;
     }
 
-    /** The fenced block after {@code <!-- sample:name -->} in the README that documents the filter. */
-    static String readmeBlock(String name) throws IOException {
-        String marker = "<!-- sample:" + name;
-        for (Path candidate : new Path[] {Path.of("README.md"), Path.of("..", "README.md")}) {
-            if (Files.exists(candidate)) {
-                String readme = Files.readString(candidate, StandardCharsets.UTF_8);
-                int at = readme.indexOf(marker);
-                if (at >= 0) {
-                    int open = readme.indexOf('\n', readme.indexOf("```", at)) + 1;
-                    int close = readme.indexOf("\n```", open);
-                    return readme.substring(open, close + 1);
-                }
-            }
-        }
-        throw new AssertionError("No README documents the sample " + marker);
+    /** The fenced block after {@code <!-- sample:name -->} in README.md or docs/. */
+    static String readmeBlock(String name) {
+        return DocPages.blockAfter("<!-- sample:" + name);
     }
 
     @Test
