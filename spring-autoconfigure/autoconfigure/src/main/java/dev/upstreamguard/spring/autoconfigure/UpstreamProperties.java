@@ -236,7 +236,7 @@ public class UpstreamProperties {
         }
     }
 
-    /** Retry budget of one upstream: retries <= ratio x requests + min-retries-per-second, over a window. */
+    /** Retry budget of one upstream: retries stay within ratio x requests + min-retries-per-second, over a window. */
     public static class Budget {
 
         /** Whether the budget limits retries; when false, max-attempts alone does. */
