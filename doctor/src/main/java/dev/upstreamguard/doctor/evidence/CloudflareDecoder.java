@@ -32,8 +32,8 @@ final class CloudflareDecoder implements Decoder {
             case "520" -> failed(SOURCE, ev, FailureKind.CONNECTION_TERMINATED, 520, origin,
                     "The origin returned an empty, unknown or unexpected response, or reset the connection "
                             + "(often after the origin closed an idle keep-alive connection Cloudflare reused).",
-                    "Check the origin's error log at that time; keep the origin's keep-alive above Cloudflare's "
-                            + "(origins should allow at least 300 s), and keep response headers under 128 KB.");
+                    "Check the origin's error log at that time; keep the origin's idle keep-alive above Cloudflare's "
+                            + "proxy idle timeout (900 s), and keep response headers under 128 KB.");
             case "521" -> failed(SOURCE, ev, FailureKind.CONNECTION_REFUSED, 521, origin,
                     "The origin refused Cloudflare's connection: the web server is down or blocks Cloudflare's "
                             + "addresses.",
