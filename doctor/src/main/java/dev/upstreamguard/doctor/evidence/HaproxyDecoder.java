@@ -22,6 +22,9 @@ final class HaproxyDecoder implements Decoder {
     private static final Pattern IN_LOG = Pattern.compile(
             "(?:^| )(" + STATE + ")(?:[NIDVEOU-][NIUPRD-])? \\d{1,9}/\\d{1,9}/\\d{1,9}/\\d{1,9}/\\+?\\d{1,9}(?: |$)");
 
+    private static final Pattern STATUS = Pattern.compile(
+            " -?\\d{1,9}/-?\\d{1,9}/-?\\d{1,9}/-?\\d{1,9}/\\+?-?\\d{1,9} (\\d{3}) ");
+
     @Override
     public Explanation decode(String line) {
         String state;
@@ -34,7 +37,14 @@ final class HaproxyDecoder implements Decoder {
             }
             state = m.group(1);
         }
-        return explain(state, line.contains("<NOSRV>"));
+        Explanation e = explain(state, line.contains("<NOSRV>"));
+        Matcher status = STATUS.matcher(line);
+        if (e != null && status.find()) {
+            // The status the log line records wins over the usual one (SD-- often logs the 200 already sent).
+            e = new Explanation(e.source(), e.evidence(), e.verdict(), e.hop(), e.kind(), e.errorType(),
+                    Integer.parseInt(status.group(1)), e.cause(), e.fix());
+        }
+        return e;
     }
 
     static Explanation explain(String state, boolean noServer) {
