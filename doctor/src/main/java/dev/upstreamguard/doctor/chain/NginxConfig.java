@@ -18,7 +18,8 @@ import java.util.Map;
  * <p>With several proxied locations the hop takes the most demanding value of each: the shortest read timeout,
  * the longest connect timeout, the longest upstream idle reuse, the shortest client keep-alive; each value names
  * the file, line and location it came from. {@code include}d files appear in {@code nginx -T} output and are read
- * from there; a single file given alone is read without its includes. Without a {@code keepalive} directive in the
+ * from there (a relative pattern against the main file's folder); a single file given alone is read without its
+ * includes. Without a {@code keepalive} directive in the
  * upstream block nginx 1.22 does not reuse upstream connections (newer nginx may: declare it to be checked).
  */
 public final class NginxConfig {
@@ -40,7 +41,7 @@ public final class NginxConfig {
             // nginx -T 2>&1 also prints "nginx: the configuration file ... syntax is ok": not configuration.
             cleaned.append(line.startsWith("nginx: ") ? "" : line).append('\n');
         }
-        List<ConfDirective> top = ConfDirective.parseNginx(cleaned.toString(), source);
+        List<ConfDirective> top = withIncludes(cleaned.toString(), source);
         ConfDirective http = null;
         for (ConfDirective d : top) {
             if (d.name().equals("http") && d.block() != null) {
@@ -79,6 +80,77 @@ public final class NginxConfig {
             nonIdempotentRetry(loc, remarks);
         }
         return new ChainHop("nginx", Hop.REVERSE_PROXY, keepAlive, poolIdle, connect, read, null, remarks);
+    }
+
+    /**
+     * The main file's directives with each {@code include} replaced by the directives of the files it names, as
+     * {@code nginx -T} lists them after the main file ({@code # configuration file PATH:} sections). A relative
+     * pattern is resolved against the main file's folder; an include that matches no listed file is dropped.
+     */
+    static List<ConfDirective> withIncludes(String text, String source) {
+        Map<String, String> files = new LinkedHashMap<>();
+        String marker = "# configuration file ";
+        String name = source;
+        StringBuilder current = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (line.startsWith(marker) && line.endsWith(":")) {
+                if (!current.toString().isBlank() || !files.isEmpty() || !name.equals(source)) {
+                    files.put(name, current.toString());
+                }
+                name = line.substring(marker.length(), line.length() - 1).strip();
+                current.setLength(0);
+            } else {
+                current.append(line).append('\n');
+            }
+        }
+        files.put(name, current.toString());
+        files.entrySet().removeIf(e -> e.getValue().isBlank() && files.size() > 1);
+        Map<String, List<ConfDirective>> parsed = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            parsed.put(e.getKey(), ConfDirective.parseNginx(e.getValue(), e.getKey()));
+        }
+        String main = parsed.keySet().iterator().next();
+        int slash = main.lastIndexOf('/');
+        String folder = slash < 0 ? "" : main.substring(0, slash + 1);
+        return expand(parsed.get(main), parsed, folder, 0);
+    }
+
+    private static List<ConfDirective> expand(List<ConfDirective> block, Map<String, List<ConfDirective>> files,
+            String folder, int depth) {
+        if (depth > 10) {
+            throw new ChainInputException(block.isEmpty() ? "nginx" : block.get(0).where(),
+                    "includes nested more than 10 deep");
+        }
+        List<ConfDirective> out = new ArrayList<>();
+        for (ConfDirective d : block) {
+            if (d.name().equals("include") && d.block() == null) {
+                String pattern = d.arg(0).startsWith("/") ? d.arg(0) : folder + d.arg(0);
+                java.util.regex.Pattern glob = java.util.regex.Pattern.compile(globToRegex(pattern));
+                for (Map.Entry<String, List<ConfDirective>> f : files.entrySet()) {
+                    if (glob.matcher(f.getKey()).matches()) {
+                        out.addAll(expand(f.getValue(), files, folder, depth + 1));
+                    }
+                }
+            } else if (d.block() != null) {
+                out.add(new ConfDirective(d.name(), d.args(), d.file(), d.line(),
+                        expand(d.block(), files, folder, depth)));
+            } else {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static String globToRegex(String glob) {
+        StringBuilder b = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> b.append("[^/]*");
+                case '?' -> b.append("[^/]");
+                default -> b.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return b.toString();
     }
 
     /** A location with proxy_pass and the blocks around it, outermost first. */
