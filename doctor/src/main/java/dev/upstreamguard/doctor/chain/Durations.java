@@ -25,9 +25,6 @@ public final class Durations {
         if (s % 3600 == 0) {
             return s / 3600 + "h";
         }
-        if (s % 60 == 0 && s >= 600) {
-            return s / 60 + "m";
-        }
         return s + "s";
     }
 

@@ -41,16 +41,16 @@ public final class Presets {
                 ? Setting.byDefault(GCP_BACKEND_TIMEOUT, "backend service timeoutSec")
                 : new Setting(backendTimeout, "backend service timeoutSec", "given");
         return new ChainHop("Google Cloud LB", Hop.LOAD_BALANCER, null,
-                new Setting(GCP_BACKEND_KEEP_ALIVE, "Google Cloud LB backend keep-alive", "fixed"), null, timeout,
+                new Setting(GCP_BACKEND_KEEP_ALIVE, "backend keep-alive", "fixed"), null, timeout,
                 null, List.of());
     }
 
     /** Cloudflare in front of the origin: 100 s to the first byte (or as given), idle reuse 900 s, connect 15 s. */
     public static ChainHop cloudflare(Duration readTimeout) {
-        Setting read = readTimeout == null ? Setting.byDefault(CLOUDFLARE_READ, "Cloudflare proxy read timeout")
-                : new Setting(readTimeout, "Cloudflare proxy read timeout", "given");
+        Setting read = readTimeout == null ? Setting.byDefault(CLOUDFLARE_READ, "proxy read timeout")
+                : new Setting(readTimeout, "proxy read timeout", "given");
         return new ChainHop("Cloudflare", Hop.CDN, null,
-                new Setting(CLOUDFLARE_IDLE, "Cloudflare proxy idle timeout", "fixed"),
-                new Setting(CLOUDFLARE_CONNECT, "Cloudflare TCP connect limit", "fixed"), read, null, List.of());
+                new Setting(CLOUDFLARE_IDLE, "proxy idle timeout", "fixed"),
+                new Setting(CLOUDFLARE_CONNECT, "TCP connect limit", "fixed"), read, null, List.of());
     }
 }

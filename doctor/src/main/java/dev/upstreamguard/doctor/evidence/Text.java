@@ -7,12 +7,21 @@ final class Text {
     /** Longest value quoted back from the input. */
     static final int MAX_QUOTE = 160;
 
+    private static final java.util.regex.Pattern ANSI_CSI =
+            java.util.regex.Pattern.compile("\u001b\\[[0-9;?]{0,32}[ -/]{0,4}[@-~]");
+    private static final java.util.regex.Pattern ANSI_OSC =
+            java.util.regex.Pattern.compile("\u001b\\][^\u0007\u001b]{0,512}(?:\u0007|\u001b\\\\)?");
+
     private Text() {
     }
 
     /** {@code line} cut to {@link #MAX_LINE} with every control character (and line separator) replaced by a space. */
     static String clean(String line) {
         String s = line.length() > MAX_LINE ? line.substring(0, MAX_LINE) : line;
+        if (s.indexOf('\u001b') >= 0) {
+            // Terminal escape sequences (colour, titles) pasted with a line: dropped whole, not only their ESC.
+            s = ANSI_OSC.matcher(ANSI_CSI.matcher(s).replaceAll("")).replaceAll("");
+        }
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -107,7 +107,7 @@ class ConfigReadersTest {
         assertThat(Durations.parse("20000", "ms")).isEqualTo(Duration.ofSeconds(20));
         assertThat(Durations.parse("PT2S", "ms")).isEqualTo(Duration.ofSeconds(2));
         assertThat(Durations.format(Duration.ofMillis(9150))).isEqualTo("9150ms");
-        assertThat(Durations.format(Duration.ofSeconds(600))).isEqualTo("10m");
+        assertThat(Durations.format(Duration.ofSeconds(600))).isEqualTo("600s");
         assertThatThrownBy(() -> Durations.parse("5 s", "s")).isInstanceOf(IllegalArgumentException.class);
     }
 }

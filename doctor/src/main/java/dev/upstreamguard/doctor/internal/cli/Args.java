@@ -76,6 +76,6 @@ final class Args {
     /** An argument, shortened and printable, for an error message. */
     static String shown(String s) {
         String p = TextTable.printable(s);
-        return "'" + (p.length() > 40 ? p.substring(0, 40) + "..." : p) + "'";
+        return "'" + (p.length() > 60 ? "..." + p.substring(p.length() - 57) : p) + "'";
     }
 }
