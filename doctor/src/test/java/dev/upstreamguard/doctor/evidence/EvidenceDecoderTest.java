@@ -117,6 +117,23 @@ class EvidenceDecoderTest {
     }
 
     @Test
+    void noDecoderThrowsOnPathologicalLines() {
+        Decoder[] decoders = {new ProxyStatusDecoder(), new NginxDecoder(), new EnvoyDecoder(), new HaproxyDecoder(),
+            new AlbDecoder(), new GcpDecoder(), new CloudflareDecoder()};
+        String[] lines = {"a;".repeat(8_000), "\"".repeat(16_000), "S".repeat(16_000), "U,".repeat(8_000),
+            "statusDetails=" + "a_".repeat(8_000), "upstream-guard" + "; a=\"".repeat(3_000),
+            "elb_status_code=" + "5".repeat(16_000), "connect() to " + "x".repeat(16_000) + " failed (1",
+            "https 2024-05-01T10:00:00Z " + "\" ".repeat(5_000)};
+        for (Decoder d : decoders) {
+            for (String line : lines) {
+                String clean = Text.clean(line);
+                org.assertj.core.api.Assertions.assertThatCode(() -> d.decode(clean))
+                        .as(d.getClass().getSimpleName()).doesNotThrowAnyException();
+            }
+        }
+    }
+
+    @Test
     void pathologicalLinesAreDecodedQuickly() {
         String[] lines = {"a;".repeat(8_000), "\"".repeat(16_000), "S".repeat(16_000), "U,".repeat(8_000),
             "statusDetails=" + "a_".repeat(8_000), "upstream-guard" + "; a=\"".repeat(3_000)};
