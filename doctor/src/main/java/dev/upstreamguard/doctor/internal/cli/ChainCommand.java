@@ -29,20 +29,35 @@ import java.util.Map;
 
 /**
  * {@code chain}: the hops in the order their options are given ({@code --preset}, {@code --nginx},
- * {@code --haproxy}), then the application server (from {@code --spring}, else Tomcat's or Jetty's defaults,
+ * {@code --haproxy}, a proxy given by {@code --proxy-timeout} / {@code --proxy-idle}), then the application server (from {@code --spring}, else Tomcat's or Jetty's defaults,
  * overridden by {@code --keep-alive} and {@code --deadline}), then the upstream pools of the Spring file.
  */
 final class ChainCommand {
     static final List<String> WITH_VALUE = List.of("--preset", "--nginx", "--haproxy", "--spring", "--server",
             "--alb-idle", "--gcp-timeout", "--cloudflare-timeout", "--keep-alive", "--deadline",
-            "--upstream-keep-alive", "--margin");
+            "--upstream-keep-alive", "--margin", "--proxy-timeout", "--proxy-idle");
     /** Largest configuration file read. */
     static final long MAX_FILE = 8L * 1024 * 1024;
+
+    static final String USAGE = """
+            usage: upstream-guard-doctor chain [hops, front to back] [application] [--margin 1s] [--json]
+              hops:        --preset alb|gcp|cloudflare
+                           (values: --alb-idle 60s, --gcp-timeout 30s, --cloudflare-timeout 100s)
+                           --nginx FILE|-   (nginx -T output)   --haproxy FILE|-
+                           --proxy-timeout 60s --proxy-idle 60s   (any proxy, by its values)
+              application: --spring application.yaml|.properties   --server tomcat|jetty
+                           --keep-alive 60s   --deadline 30s   --upstream-keep-alive NAME=5s
+            exit codes: 0 every rule holds, 1 a rule is broken, 2 usage error or unreadable file
+            """;
 
     private ChainCommand() {
     }
 
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.print(USAGE);
+            return DoctorCli.OK;
+        }
         ChainReport report;
         Args a;
         try {
@@ -73,6 +88,7 @@ final class ChainCommand {
         }
         boolean stdinUsed = false;
         boolean anyFront = false;
+        boolean proxyAdded = false;
         for (Args.Option o : a.options) {
             switch (o.name()) {
                 case "--preset" -> {
@@ -97,6 +113,13 @@ final class ChainCommand {
                     String name = o.value().equals("-") ? "stdin" : Path.of(o.value()).getFileName().toString();
                     chain.hop(o.name().equals("--nginx") ? NginxConfig.read(text, name)
                             : HaproxyConfig.read(text, name));
+                }
+                case "--proxy-timeout", "--proxy-idle" -> {
+                    if (!proxyAdded) {
+                        proxyAdded = true;
+                        anyFront = true;
+                        chain.hop(givenProxy(a));
+                    }
                 }
                 default -> { }
             }
@@ -129,6 +152,16 @@ final class ChainCommand {
             chain.margin(margin);
         }
         return chain.build();
+    }
+
+    /** A proxy known only by the values given: its response timeout and how long it reuses idle connections. */
+    private static ChainHop givenProxy(Args a) {
+        Duration timeout = duration(a, "--proxy-timeout");
+        Duration idle = duration(a, "--proxy-idle");
+        return new ChainHop("Front proxy", dev.upstreamguard.doctor.Hop.REVERSE_PROXY, null,
+                idle == null ? null : new Setting(idle, "the proxy's upstream idle timeout", "--proxy-idle"), null,
+                timeout == null ? null : new Setting(timeout, "the proxy's read timeout", "--proxy-timeout"), null,
+                List.of());
     }
 
     private static ChainHop appServer(Args a, SpringConfig spring) {

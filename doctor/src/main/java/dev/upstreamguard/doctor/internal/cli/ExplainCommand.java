@@ -30,6 +30,16 @@ final class ExplainCommand {
     }
 
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.print("""
+                    usage: upstream-guard-doctor explain 'LINE'... [--json]   (or the lines on standard input)
+                      LINE: an nginx error-log line, an HAProxy log line or termination state (SH--), Envoy
+                            response flags (UF,URX), an AWS ALB access-log entry or elb_status_code=...,
+                            a Google Cloud LB statusDetails value, a Cloudflare 52x, a Proxy-Status value
+                    exit codes: 0 nothing wrong (or not recognised), 1 a failure or problem shown, 2 usage error
+                    """);
+            return DoctorCli.OK;
+        }
         Args a;
         try {
             a = Args.parse(args, List.of(), List.of("--json"));

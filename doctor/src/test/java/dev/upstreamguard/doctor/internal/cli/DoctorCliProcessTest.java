@@ -83,6 +83,14 @@ class DoctorCliProcessTest {
     }
 
     @Test
+    void chainTakesAProxyGivenByItsValues() throws Exception {
+        Cli.Result r = Cli.run(null, "chain", "--proxy-timeout", "30s", "--proxy-idle", "65s", "--deadline", "30s");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  front-timeout").contains("FAIL  keep-alive-order")
+                .contains("the proxy's read timeout = 30s (--proxy-timeout)");
+    }
+
+    @Test
     void chainReadsNginxFromStandardInput() throws Exception {
         String conf = "http { upstream a { server 127.0.0.1:9; keepalive 4; keepalive_timeout 5s; }\n"
                 + "server { location / { proxy_pass http://a; proxy_http_version 1.1; "
