@@ -188,7 +188,7 @@ class KernelFaultSuiteTest {
     @Order(8)
     void everythingDroppedMidBodyEndsAtTheAttemptDeadlineAndTheConnectionIsEvicted() throws Exception {
         try (Netns ns = Netns.create()) {
-            Map<String, ScenarioRun.Action> events = Map.of("mid-body", () -> {
+            Map<String, ScenarioRun.Action> events = Map.of("mid-body", arg -> {
                 firewall(ns, "tcp dport 8080 drop");
                 firewall(ns, "tcp sport 8080 drop");
             });
@@ -332,7 +332,7 @@ class KernelFaultSuiteTest {
     private ScenarioRun migration(long lifetimeMillis) throws Exception {
         try (Netns ns = Netns.create()) {
             Path hosts = dnsmasq(ns, "127.0.0.2 api.test\n");
-            Map<String, ScenarioRun.Action> events = Map.of("migrate", () -> {
+            Map<String, ScenarioRun.Action> events = Map.of("migrate", arg -> {
                 Files.writeString(hosts, "127.0.0.3 api.test\n");
                 Netns.run(List.of("kill", "-HUP", String.valueOf(dnsmasqPid.get(ns.name()))));
             });
@@ -432,6 +432,93 @@ class KernelFaultSuiteTest {
         }
     }
 
+    // ---- HAProxy in front ----
+
+    @Test
+    @Order(27)
+    void haproxyInFrontReceivesTheGatewaysOwn504BeforeItsTimeout() throws Exception {
+        if (!onPath("haproxy")) {
+            System.out.println("KERNEL-FAULTS case skipped: HAProxy in front: haproxy not installed");
+            Assumptions.abort("haproxy not installed");
+        }
+        try (Netns ns = Netns.create()) {
+            String rule = "tcp dport 8080 tcp flags & (syn | ack) == syn drop";
+            firewall(ns, rule);
+            Path log = tmp.resolve(ns.name() + "-haproxy.log");
+            Map<String, ScenarioRun.Action> events = Map.of("gateway", port -> {
+                Path cfg = tmp.resolve(ns.name() + "-haproxy.cfg");
+                Files.writeString(cfg, haproxyConfig(Integer.parseInt(port)));
+                ns.start(log, "haproxy", "-f", cfg.toString(), "-db");
+                awaitListening(ns, "-ltn", "127.0.0.1:8000");
+            });
+            ScenarioRun r = ScenarioRun.run(ns, events, args("serve=" + HTTP, TARGET, "frontProxy=8000",
+                    "gatewayDeadline=3000"));
+            String line = awaitLine(log, " 504 ");
+            String termination = haproxyTermination(line);
+            report.row("HAProxy in front: client -> HAProxy -> gateway -> upstream behind a SYN DROP",
+                    "nft input: " + rule + "; haproxy timeout server 10s", "-",
+                    r.result.getOrDefault("proxyStatus", "-"), r.get("clientStatus"), "-",
+                    r.get("clientElapsedMs") + " / 10000 (HAProxy) and 3000 (gateway deadline)", "tcp",
+                    "HAProxy logged 504, termination state " + termination);
+            assertThat(r.num("clientStatus")).isEqualTo(504);
+            assertThat(r.get("proxyStatus")).contains("error=connection_timeout");
+            assertThat(r.get("requestId")).matches("[0-9a-f]{32}");
+            assertThat(r.get("bodyHasRequestId")).isEqualTo("true");
+            assertThat(r.num("clientElapsedMs")).as("the gateway answers before HAProxy's 10 s")
+                    .isLessThanOrEqualTo(3000 + SLACK);
+            assertThat(termination).as("HAProxy passed the gateway's own answer on: " + line).isEqualTo("----");
+            assertClean(r);
+        }
+    }
+
+    private static String haproxyConfig(int gatewayPort) {
+        return String.join("\n",
+                "global",
+                "  log stdout format raw local0",
+                "defaults",
+                "  mode http",
+                "  log global",
+                "  option httplog",
+                "  timeout connect 2s",
+                "  timeout client 15s",
+                "  timeout server 10s",
+                "frontend fe",
+                "  bind 127.0.0.1:8000",
+                "  default_backend gateway",
+                "backend gateway",
+                "  server gw 127.0.0.1:" + gatewayPort,
+                "");
+    }
+
+    /** The termination state of an httplog line: the 4-character field after the two cookie fields. */
+    private static String haproxyTermination(String line) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile(" \\d+/\\d+/\\d+/\\d+/\\d+ (\\d{3}) \\d+ \\S+ \\S+ (\\S{4}) ").matcher(line);
+        return m.find() ? m.group(2) : "?";
+    }
+
+    private static String awaitLine(Path file, String marker) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            if (Files.exists(file)) {
+                for (String line : Files.readAllLines(file)) {
+                    if (line.contains(marker)) {
+                        return line;
+                    }
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no line with '" + marker + "' in " + file);
+            }
+            Thread.sleep(20); // polling a log file, bounded above
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
+    }
+
     // ---- helpers ----
 
     private static final Map<String, Long> dnsmasqPid = new HashMap<>();
@@ -453,7 +540,10 @@ class KernelFaultSuiteTest {
     }
 
     private static void row(String fault, String how, ScenarioRun r, long deadline, String coreChange) {
-        report.row(fault, how, r.result.getOrDefault("kind", r.result.get("kinds")),
+        String log = r.result.getOrDefault("log", "");
+        String cause = log.contains("cause=") ? log.substring(log.lastIndexOf("cause=") + 6).trim() : "-";
+        report.row(fault, how, cause.substring(cause.lastIndexOf('.') + 1), r.result.getOrDefault("kind",
+                r.result.get("kinds")),
                 r.result.getOrDefault("status", "-"), r.result.getOrDefault("attempts", "-"),
                 r.result.getOrDefault("elapsedMs", "-") + " / " + deadline,
                 layerOf(r.result.getOrDefault("log", "")), coreChange);

@@ -34,7 +34,13 @@ final class KernelReport {
 
     synchronized void row(String fault, String how, String kind, String status, String attempts, String elapsed,
             String layer, String coreChange) {
-        rows.add("| " + String.join(" | ", fault, how, kind, status, attempts, elapsed, layer, coreChange) + " |");
+        row(fault, how, "-", kind, status, attempts, elapsed, layer, coreChange);
+    }
+
+    synchronized void row(String fault, String how, String cause, String kind, String status, String attempts,
+            String elapsed, String layer, String coreChange) {
+        List<String> cells = List.of(fault, how, cause, kind, status, attempts, elapsed, layer, coreChange);
+        rows.add("| " + String.join(" | ", cells.stream().map(c -> c.replace("|", "\\|")).toList()) + " |");
     }
 
     synchronized void figure(String line) {
@@ -43,8 +49,8 @@ final class KernelReport {
 
     synchronized void finish(long suiteMillis) throws IOException {
         StringBuilder b = new StringBuilder(RAN + ": " + rows.size() + " cases in " + suiteMillis + " ms\n\n");
-        b.append("| fault | how the kernel was told | kind | status | attempts | elapsed / deadline (ms) | layer"
-                + " in log | core change |\n|---|---|---|---|---|---|---|---|\n");
+        b.append("| fault | how the kernel was told | Java exception | kind | status | attempts | elapsed / deadline"
+                + " (ms) | layer in log | core change |\n|---|---|---|---|---|---|---|---|---|\n");
         rows.forEach(r -> b.append(r).append('\n'));
         b.append("\n");
         figures.forEach(f -> b.append(f).append('\n'));

@@ -73,7 +73,10 @@ public final class Scenario {
                 b.sslContext(trusting(Path.of(one(o, "trust", null))));
             }
             try (Upstream upstream = b.build()) {
-                if (o.containsKey("migrateAfter")) {
+                if (o.containsKey("frontProxy")) {
+                    ScenarioFrontProxy.run(upstream, control, Integer.parseInt(one(o, "frontProxy", null)),
+                            Duration.ofMillis(num(o, "gatewayDeadline", 3000)), result);
+                } else if (o.containsKey("migrateAfter")) {
                     ScenarioMigration.run(upstream, control, num(o, "migrateAfter", 0), num(o, "runAfter", 0),
                             result);
                 } else {
@@ -244,8 +247,13 @@ public final class Scenario {
 
     /** Asks the suite to act now and waits for its answer. */
     static void event(String name, BufferedReader control) {
+        event(name, "", control);
+    }
+
+    /** Asks the suite to act now, telling it {@code arg}, and waits for its answer. */
+    static void event(String name, String arg, BufferedReader control) {
         synchronized (OUT) {
-            System.out.println("EVENT " + name);
+            System.out.println("EVENT " + name + (arg.isEmpty() ? "" : " " + arg));
             System.out.flush();
         }
         try {

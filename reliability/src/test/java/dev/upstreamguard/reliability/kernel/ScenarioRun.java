@@ -24,7 +24,8 @@ final class ScenarioRun {
 
     /** A kernel change made when the scenario asks for it. */
     interface Action {
-        void run() throws Exception;
+        /** Makes the change; {@code arg} is what the scenario said after the event's name, or "". */
+        void run(String arg) throws Exception;
     }
 
     final Map<String, String> result = new LinkedHashMap<>();
@@ -74,12 +75,13 @@ final class ScenarioRun {
                 }
                 run.transcript.add(line);
                 if (line.startsWith("EVENT ")) {
-                    String name = line.substring(6);
+                    String[] event = line.substring(6).split(" ", 2);
+                    String name = event[0];
                     Action action = actions.get(name);
                     if (action == null) {
                         throw new AssertionError("no action for event " + name);
                     }
-                    action.run();
+                    action.run(event.length > 1 ? event[1] : "");
                     control.write(("GO " + name + "\n").getBytes(StandardCharsets.UTF_8));
                     control.flush();
                 } else if (line.startsWith("R ")) {
