@@ -1,13 +1,20 @@
 package dev.upstreamguard.reliability.kernel;
 
+import static dev.upstreamguard.reliability.kernel.KernelTools.awaitLine;
+import static dev.upstreamguard.reliability.kernel.KernelTools.awaitListening;
+import static dev.upstreamguard.reliability.kernel.KernelTools.dnsmasq;
+import static dev.upstreamguard.reliability.kernel.KernelTools.firewall;
+import static dev.upstreamguard.reliability.kernel.KernelTools.haproxyConfig;
+import static dev.upstreamguard.reliability.kernel.KernelTools.haproxyTermination;
+import static dev.upstreamguard.reliability.kernel.KernelTools.kinds;
+import static dev.upstreamguard.reliability.kernel.KernelTools.onPath;
+import static dev.upstreamguard.reliability.kernel.KernelTools.redirect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -82,9 +89,7 @@ class KernelFaultSuiteTest {
         }
         List<String> missing = new ArrayList<>();
         for (String tool : List.of("ip", "tc", "nft", "dnsmasq", "openssl", "ss", "bash")) {
-            boolean found = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-                    .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
-            if (!found) {
+            if (!onPath(tool)) {
                 missing.add(tool);
             }
         }
@@ -249,7 +254,7 @@ class KernelFaultSuiteTest {
     @Order(14)
     void unknownNameIsDnsError() throws Exception {
         try (Netns ns = Netns.create()) {
-            dnsmasq(ns, "127.0.0.1 api.test\n");
+            dnsmasq(tmp, ns, "127.0.0.1 api.test\n");
             ScenarioRun r = failure("DNS: unknown name (NXDOMAIN)", "dnsmasq --local=/test/, name not in its hosts",
                     ns, Map.of(), args("serve=" + HTTP, "target=http://nope.test:8080"),
                     "dns_error", 502, 1, CONNECT, "dns", "-");
@@ -261,7 +266,7 @@ class KernelFaultSuiteTest {
     @Order(15)
     void servfailIsDnsErrorNamedServerFailure() throws Exception {
         try (Netns ns = Netns.create()) {
-            dnsmasq(ns, "127.0.0.1 api.test\n", "--server=/broken.test/127.0.0.9");
+            dnsmasq(tmp, ns, "127.0.0.1 api.test\n", "--server=/broken.test/127.0.0.9");
             ScenarioRun r = failure("DNS: SERVFAIL", "dnsmasq forwards broken.test to a server answering SERVFAIL",
                     ns, Map.of(), args("serve=" + HTTP, "serve=servfail:127.0.0.9:53",
                             "target=http://api.broken.test:8080"),
@@ -274,7 +279,7 @@ class KernelFaultSuiteTest {
     @Order(16)
     void noDnsAnswerIsDnsLookupTimedOutBoundedByTheConnectBudget() throws Exception {
         try (Netns ns = Netns.create()) {
-            dnsmasq(ns, "127.0.0.1 api.test\n");
+            dnsmasq(tmp, ns, "127.0.0.1 api.test\n");
             firewall(ns, "udp dport 53 drop");
             firewall(ns, "tcp dport 53 drop");
             ScenarioRun r = failure("DNS: no answer (port 53 dropped)",
@@ -292,7 +297,7 @@ class KernelFaultSuiteTest {
     @Order(17)
     void severalAddressesWithOneDeadSucceedThroughTheLiveOne() throws Exception {
         try (Netns ns = Netns.create()) {
-            dnsmasq(ns, "127.0.0.2 multi.test\n127.0.0.3 multi.test\n");
+            dnsmasq(tmp, ns, "127.0.0.2 multi.test\n127.0.0.3 multi.test\n");
             firewall(ns, "ip daddr 127.0.0.2 drop");
             ScenarioRun r = ScenarioRun.run(ns, Map.of(), args("serve=http:127.0.0.3:8080:64",
                     "target=http://multi.test:8080", "calls=10", "users=2", "request=4000"));
@@ -331,10 +336,10 @@ class KernelFaultSuiteTest {
 
     private ScenarioRun migration(long lifetimeMillis) throws Exception {
         try (Netns ns = Netns.create()) {
-            Path hosts = dnsmasq(ns, "127.0.0.2 api.test\n");
+            Path hosts = dnsmasq(tmp, ns, "127.0.0.2 api.test\n");
             Map<String, ScenarioRun.Action> events = Map.of("migrate", arg -> {
                 Files.writeString(hosts, "127.0.0.3 api.test\n");
-                Netns.run(List.of("kill", "-HUP", String.valueOf(dnsmasqPid.get(ns.name()))));
+                Netns.run(List.of("kill", "-HUP", String.valueOf(KernelTools.DNSMASQ_PIDS.get(ns.name()))));
             });
             ScenarioRun r = ScenarioRun.run(ns, events, args("serve=http:127.0.0.2:8080:64",
                     "serve=http:127.0.0.3:8080:64", "target=http://api.test:8080", "lifetime=" + lifetimeMillis,
@@ -471,57 +476,7 @@ class KernelFaultSuiteTest {
         }
     }
 
-    private static String haproxyConfig(int gatewayPort) {
-        return String.join("\n",
-                "global",
-                "  log stdout format raw local0",
-                "defaults",
-                "  mode http",
-                "  log global",
-                "  option httplog",
-                "  timeout connect 2s",
-                "  timeout client 15s",
-                "  timeout server 10s",
-                "frontend fe",
-                "  bind 127.0.0.1:8000",
-                "  default_backend gateway",
-                "backend gateway",
-                "  server gw 127.0.0.1:" + gatewayPort,
-                "");
-    }
-
-    /** The termination state of an httplog line: the 4-character field after the two cookie fields. */
-    private static String haproxyTermination(String line) {
-        java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile(" \\d+/\\d+/\\d+/\\d+/\\d+ (\\d{3}) \\d+ \\S+ \\S+ (\\S{4}) ").matcher(line);
-        return m.find() ? m.group(2) : "?";
-    }
-
-    private static String awaitLine(Path file, String marker) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (true) {
-            if (Files.exists(file)) {
-                for (String line : Files.readAllLines(file)) {
-                    if (line.contains(marker)) {
-                        return line;
-                    }
-                }
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no line with '" + marker + "' in " + file);
-            }
-            Thread.sleep(20); // polling a log file, bounded above
-        }
-    }
-
-    private static boolean onPath(String tool) {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
-    }
-
     // ---- helpers ----
-
-    private static final Map<String, Long> dnsmasqPid = new HashMap<>();
 
     private static ScenarioRun failure(String fault, String how, Netns ns, Map<String, ScenarioRun.Action> events,
             List<String> args, String kind, int status, int attempts, long deadline, String layer,
@@ -604,17 +559,6 @@ class KernelFaultSuiteTest {
         }
     }
 
-    private static Map<String, Integer> kinds(String s) {
-        Map<String, Integer> m = new HashMap<>();
-        for (String kv : s.replace("{", "").replace("}", "").split(",\\s*")) {
-            if (!kv.isBlank()) {
-                String[] p = kv.split("=");
-                m.put(p[0], Integer.parseInt(p[1]));
-            }
-        }
-        return m;
-    }
-
     private static List<String> tls(String certificate, List<String> more) {
         List<String> a = new ArrayList<>(List.of("serve=https:127.0.0.1:8443:64:" + certs.resolve(certificate + ".p12"),
                 "target=https://127.0.0.1:8443", "trust=" + certs.resolve("trust.p12")));
@@ -626,47 +570,4 @@ class KernelFaultSuiteTest {
         return List.of(a);
     }
 
-    /**
-     * Adds a filter rule to the input hook of table inet ug in {@code ns} (creating table and chain): the
-     * firewall sits where the packets arrive, so the sender learns nothing but what the rule answers (a drop in
-     * the output hook would fail the sender's own send with EPERM at once).
-     */
-    private static void firewall(Netns ns, String rule) throws IOException {
-        ns.exec("nft", "add table inet ug");
-        ns.exec("nft", "add chain inet ug in { type filter hook input priority 0 ; }");
-        ns.exec("nft", "add rule inet ug in " + rule);
-    }
-
-    /** Redirects connections to {@code from} to {@code to} on the same address (locally made: nat output). */
-    private static void redirect(Netns ns, int from, int to) throws IOException {
-        ns.exec("nft", "add table ip ugnat");
-        ns.exec("nft", "add chain ip ugnat out { type nat hook output priority -100 ; }");
-        ns.exec("nft", "add rule ip ugnat out tcp dport " + from + " redirect to :" + to);
-    }
-
-    /** Starts dnsmasq in {@code ns} on 127.0.0.1:53 with {@code hosts}; the namespace's resolv.conf points to it. */
-    private static Path dnsmasq(Netns ns, String hosts, String... extra) throws Exception {
-        Path file = tmp.resolve(ns.name() + ".hosts");
-        Files.writeString(file, hosts);
-        // The resolver's own bound (2 s, one try) stays above the connect budget the library applies.
-        ns.resolvConf("nameserver 127.0.0.1\noptions timeout:2 attempts:1\n");
-        List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
-                "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1", "--bind-interfaces", "--user=root",
-                "--addn-hosts=" + file, "--local-ttl=1", "--local=/test/", "--log-facility=-"));
-        cmd.addAll(List.of(extra));
-        Process p = ns.start(tmp.resolve(ns.name() + "-dnsmasq.log"), cmd.toArray(String[]::new));
-        dnsmasqPid.put(ns.name(), p.pid());
-        awaitListening(ns, "-lun", "127.0.0.1:53");
-        return file;
-    }
-
-    private static void awaitListening(Netns ns, String ssFlags, String address) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!ns.exec("ss", ssFlags).contains(address + " ")) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError(address + " not listening in " + ns.name());
-            }
-            Thread.sleep(20); // polling the kernel's socket table, bounded above
-        }
-    }
 }
