@@ -93,7 +93,6 @@ public final class FailureClassifier {
     }
 
     private static Classification classifyOne(Throwable t, boolean responseStarted) {
-        // Host name does not resolve.
         // Host name does not resolve: no answer within the connect timeout (our bound), a server failure
         // (glibc's EAI_AGAIN, "Temporary failure in name resolution": SERVFAIL or every server silent), or no such
         // name (NXDOMAIN, no address).
