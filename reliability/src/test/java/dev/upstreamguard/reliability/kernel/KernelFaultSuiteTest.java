@@ -234,6 +234,20 @@ class KernelFaultSuiteTest {
     }
 
     @Test
+    @Order(12)
+    void randomPacketLossByTheFirewallOfTenPercentMostlySucceeds() throws Exception {
+        String rule = "meta l4proto tcp numgen random mod 100 < 10 drop";
+        degradedLink("nft random loss 10%", "nft input: " + rule, 0.6, ns -> firewall(ns, rule));
+    }
+
+    @Test
+    @Order(12)
+    void randomPacketLossByTheFirewallOfThirtyPercentKeepsTheRetryBudget() throws Exception {
+        String rule = "meta l4proto tcp numgen random mod 100 < 30 drop";
+        degradedLink("nft random loss 30%", "nft input: " + rule, 0.1, ns -> firewall(ns, rule));
+    }
+
+    @Test
     @Order(13)
     void tbfTenKilobytesPerSecondOnAMegabyteBodyIsAResponseTimeoutAtTheAttemptDeadline() throws Exception {
         try (Netns ns = Netns.create()) {
@@ -518,20 +532,31 @@ class KernelFaultSuiteTest {
     }
 
     private void netem(String label, String netem, double minOkShare) throws Exception {
-        try (Netns ns = Netns.create()) {
+        String how = "tc qdisc add dev lo root " + netem;
+        degradedLink(label, how, minOkShare, ns -> {
             List<String> tc = new ArrayList<>(List.of("tc", "qdisc", "add", "dev", "lo", "root"));
             tc.addAll(List.of(netem.split(" ")));
             try {
                 ns.exec(tc.toArray(String[]::new));
             } catch (IOException e) {
                 if (e.getMessage().contains("qdisc kind is unknown")) {
-                    report.row(label, "tc qdisc add dev lo root " + netem, "not run: this kernel has no"
-                            + " netem (sch_netem)", "-", "-", "-", "-", "-");
+                    report.row(label, how, "not run: this kernel has no netem (sch_netem)", "-", "-", "-", "-", "-");
                     System.out.println("KERNEL-FAULTS case skipped: " + label + ": this kernel has no netem");
                     Assumptions.abort("this kernel has no netem (sch_netem)");
                 }
                 throw e;
             }
+        });
+    }
+
+    private interface Setup {
+        void apply(Netns ns) throws Exception;
+    }
+
+    /** 24 calls, 4 at a time, over a link made worse by {@code setup}: successes, classification, retry budget. */
+    private void degradedLink(String label, String how, double minOkShare, Setup setup) throws Exception {
+        try (Netns ns = Netns.create()) {
+            setup.apply(ns);
             long request = 6000;
             ScenarioRun r = ScenarioRun.run(ns, Map.of(), args("serve=http:127.0.0.1:8080:1024", TARGET,
                     "calls=24", "users=4", "connect=1000", "attempt=2500", "request=" + request));
@@ -542,7 +567,7 @@ class KernelFaultSuiteTest {
             long allowed = (long) Math.ceil(0.2 * calls) + 10 * windows;
             Map<String, Integer> kinds = kinds(r.get("kinds"));
             long ok = kinds.getOrDefault("ok", 0);
-            report.row(label, "tc qdisc add dev lo root " + netem, r.get("kinds"), "-",
+            report.row(label, how, r.get("kinds"), "-",
                     r.get("attemptsTotal") + " for " + calls + " calls (retries " + retries + " <= budget " + allowed
                             + ")", "p50 " + r.get("p50") + ", p99 " + r.get("p99") + " / " + request,
                     layerOf(r.result.getOrDefault("log", "")), "-");
