@@ -29,6 +29,8 @@ public final class UpstreamPolicy {
     public static final Duration DEFAULT_POOL_LEASE_TIMEOUT = Duration.ofMillis(500);
     /** Default longest idle time of a pooled connection. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** Default longest life of a pooled connection, busy or idle (HttpClient's time-to-live). */
+    public static final Duration DEFAULT_MAX_CONNECTION_LIFETIME = Duration.ofMinutes(5);
     /** Default margin kept below the upstream's keep-alive. */
     public static final Duration DEFAULT_KEEP_ALIVE_MARGIN = Duration.ofSeconds(1);
     /** Default margin kept below the front proxy's timeout. */
@@ -47,6 +49,7 @@ public final class UpstreamPolicy {
     private final Duration connectTimeout;
     private final Duration poolLeaseTimeout;
     private final Duration idleTimeout;
+    private final Duration maxConnectionLifetime;
     private final Duration upstreamKeepAlive;
     private final Duration keepAliveMargin;
     private final Duration frontProxyTimeout;
@@ -70,6 +73,7 @@ public final class UpstreamPolicy {
         this.connectTimeout = b.connectTimeout;
         this.poolLeaseTimeout = b.poolLeaseTimeout;
         this.idleTimeout = b.idleTimeout;
+        this.maxConnectionLifetime = b.maxConnectionLifetime;
         this.upstreamKeepAlive = b.upstreamKeepAlive;
         this.keepAliveMargin = b.keepAliveMargin;
         this.frontProxyTimeout = b.frontProxyTimeout;
@@ -108,6 +112,7 @@ public final class UpstreamPolicy {
         b.connectTimeout = base.connectTimeout;
         b.poolLeaseTimeout = base.poolLeaseTimeout;
         b.idleTimeout = base.idleTimeout;
+        b.maxConnectionLifetime = base.maxConnectionLifetime;
         b.upstreamKeepAlive = base.upstreamKeepAlive;
         b.keepAliveMargin = base.keepAliveMargin;
         b.frontProxyTimeout = base.frontProxyTimeout;
@@ -168,6 +173,16 @@ public final class UpstreamPolicy {
     /** Longest time a pooled connection stays idle (cut further by the upstream's Keep-Alive header). */
     public Duration idleTimeout() {
         return idleTimeout;
+    }
+
+    /**
+     * Longest life of a pooled connection from its opening, however busy it is (HttpClient's time-to-live): a
+     * connection older than this is closed when it comes back to the pool instead of being reused, so that a DNS
+     * change (a migration to a new address) reaches all traffic within the DNS cache's TTL plus this bound.
+     * Without it a connection that never goes idle keeps talking to the old address for ever.
+     */
+    public Duration maxConnectionLifetime() {
+        return maxConnectionLifetime;
     }
 
     /** The upstream's own idle keep-alive timeout when declared, else {@code null}. */
@@ -249,7 +264,8 @@ public final class UpstreamPolicy {
     public String toString() {
         return "UpstreamPolicy[requestTimeout=" + requestTimeout + ", attemptTimeout=" + attemptTimeout
                 + ", connectTimeout=" + connectTimeout + ", poolLeaseTimeout=" + poolLeaseTimeout
-                + ", idleTimeout=" + idleTimeout + ", maxConcurrentCalls=" + maxConcurrentCalls
+                + ", idleTimeout=" + idleTimeout + ", maxConnectionLifetime=" + maxConnectionLifetime
+                + ", maxConcurrentCalls=" + maxConcurrentCalls
                 + ", retry=" + retry + ", circuitBreaker=" + (circuitBreakerConfig != null) + "]";
     }
 
@@ -260,6 +276,7 @@ public final class UpstreamPolicy {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration poolLeaseTimeout = DEFAULT_POOL_LEASE_TIMEOUT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration maxConnectionLifetime = DEFAULT_MAX_CONNECTION_LIFETIME;
         private Duration upstreamKeepAlive;
         private Duration keepAliveMargin = DEFAULT_KEEP_ALIVE_MARGIN;
         private Duration frontProxyTimeout;
@@ -307,6 +324,15 @@ public final class UpstreamPolicy {
         /** Longest idle time of a pooled connection (default 30 s). */
         public Builder idleTimeout(Duration d) {
             this.idleTimeout = positive("idleTimeout", d);
+            return this;
+        }
+
+        /**
+         * Longest life of a pooled connection, busy or idle (default 5 min): bounds how long traffic keeps going
+         * to an old address after a DNS change. Shorter means more new connections (and TLS handshakes).
+         */
+        public Builder maxConnectionLifetime(Duration d) {
+            this.maxConnectionLifetime = positive("maxConnectionLifetime", d);
             return this;
         }
 

@@ -43,7 +43,7 @@ class ObservabilityTest {
             }
             assertThat(logs.list).hasSize(1);
             assertThat(logs.list.get(0).getFormattedMessage())
-                    .startsWith("upstream call failed: upstream=billing kind=connection_terminated"
+                    .startsWith("upstream call failed: upstream=billing layer=tcp kind=connection_terminated"
                             + " error=connection_terminated status=502 received=0 attempts=3 elapsedMs=")
                     .contains("correlationId=corr-123")
                     .contains("details=\"connection reset before a response; 3 attempts\"");

@@ -2,6 +2,7 @@ package dev.upstreamguard.core.classify;
 
 import java.io.EOFException;
 import java.io.InterruptedIOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -32,6 +33,11 @@ import org.apache.hc.core5.http.NoHttpResponseException;
  * {@code FailureClassificationTest}.
  */
 public final class FailureClassifier {
+    /** Details of a TLS handshake that timed out after TCP connected (a middlebox that swallows it). */
+    public static final String TLS_HANDSHAKE_TIMED_OUT = "TLS handshake timed out (TCP connected)";
+    /** Details (and the lookup's exception message) of a DNS lookup that did not answer within the connect timeout. */
+    public static final String DNS_LOOKUP_TIMED_OUT = "DNS lookup timed out";
+
     private FailureClassifier() {
     }
 
@@ -87,21 +93,42 @@ public final class FailureClassifier {
     }
 
     private static Classification classifyOne(Throwable t, boolean responseStarted) {
-        // Host name does not resolve.
+        // Host name does not resolve: no answer within the connect timeout (our bound), a server failure
+        // (glibc's EAI_AGAIN, "Temporary failure in name resolution": SERVFAIL or every server silent), or no such
+        // name (NXDOMAIN, no address).
         if (t instanceof UnknownHostException) {
-            return of(FailureKind.DNS_ERROR, "host name did not resolve");
+            if (DNS_LOOKUP_TIMED_OUT.equals(t.getMessage())) {
+                return of(FailureKind.DNS_ERROR, DNS_LOOKUP_TIMED_OUT);
+            }
+            return lower(t).contains("temporary failure")
+                    ? of(FailureKind.DNS_ERROR, "DNS lookup failed (server failure)")
+                    : of(FailureKind.DNS_ERROR, "host name did not resolve");
         }
         // Connect timed out: a ConnectTimeoutException is an InterruptedIOException, so it goes before timeouts.
+        // HttpClient reports a TLS handshake that timed out as a ConnectTimeoutException too ("Connect to ...
+        // failed: Read timed out", no cause): TCP was connected and the handshake's read timed out.
         if (t instanceof ConnectTimeoutException) {
-            return of(FailureKind.CONNECTION_TIMEOUT, "connect timed out");
+            return lower(t).endsWith("read timed out")
+                    ? of(FailureKind.CONNECTION_TIMEOUT, TLS_HANDSHAKE_TIMED_OUT)
+                    : of(FailureKind.CONNECTION_TIMEOUT, "connect timed out");
         }
         // Pool lease timed out: every pooled connection is busy.
         if (t instanceof ConnectionRequestTimeoutException) {
             return of(FailureKind.CONNECTION_LIMIT_REACHED, "connection pool exhausted");
         }
-        // No route (a SocketException, not a ConnectException).
+        // No route (a SocketException, not a ConnectException): EHOSTUNREACH, from an `unreachable` route or an
+        // ICMP host-unreachable reply; an IPv4 ICMP administratively-prohibited reply gives the same error code.
         if (t instanceof NoRouteToHostException) {
             return of(FailureKind.DESTINATION_IP_UNROUTABLE, "no route to host");
+        }
+        // ENETUNREACH ("Network is unreachable", a plain SocketException): ICMP net-unreachable, no route at all.
+        if (t instanceof SocketException && lower(t).contains("network is unreachable")) {
+            return of(FailureKind.DESTINATION_IP_UNROUTABLE, "network unreachable");
+        }
+        // EACCES on connect, which the JDK reports as a BindException "Permission denied": a `prohibit` route or
+        // an ICMPv6 administratively-prohibited reply (measured in the kernel fault suite, docs/network-faults.md).
+        if (t instanceof BindException && lower(t).contains("permission denied")) {
+            return of(FailureKind.DESTINATION_IP_PROHIBITED, "destination prohibited by a route or firewall");
         }
         // Refused: HttpHostConnectException extends ConnectException.
         if (t instanceof ConnectException) {

@@ -16,6 +16,13 @@ public enum FailureKind {
     CONNECTION_REFUSED("connection_refused", 502, Phase.BEFORE_SEND),
     /** No route to the upstream's address. */
     DESTINATION_IP_UNROUTABLE("destination_ip_unroutable", 502, Phase.BEFORE_SEND),
+    /**
+     * A route or firewall on the way forbids the upstream's address: the kernel answered "permission denied"
+     * ({@code EACCES}), as a {@code prohibit} route or an ICMPv6 administratively-prohibited reply makes it.
+     * (An IPv4 ICMP administratively-prohibited reply reaches Java as "no route to host", which is
+     * {@link #DESTINATION_IP_UNROUTABLE}: the kernel gives the same error code for both.)
+     */
+    DESTINATION_IP_PROHIBITED("destination_ip_prohibited", 502, Phase.BEFORE_SEND),
     /** The connection was closed or reset before a response arrived. */
     CONNECTION_TERMINATED("connection_terminated", 502, Phase.MAYBE_SENT),
     /** No (complete) response within the attempt timeout or the request deadline. */

@@ -102,9 +102,9 @@ public final class FailureReport {
         lastKind = e.kind();
         metrics.callCompleted(e.upstream(), method, e.kind(), rejected, e.status(), e.elapsed().toNanos());
         if (rejected ? LOG.isInfoEnabled() : LOG.isWarnEnabled()) {
-            String line = "upstream call failed: upstream={} kind={} error={} status={} received={} attempts={}"
-                    + " elapsedMs={} correlationId={} details=\"{}\" cause={}";
-            Object[] args = {e.upstream(), e.kind().tagValue(),
+            String line = "upstream call failed: upstream={} layer={} kind={} error={} status={} received={}"
+                    + " attempts={} elapsedMs={} correlationId={} details=\"{}\" cause={}";
+            Object[] args = {e.upstream(), layer(e.kind(), e.details()), e.kind().tagValue(),
                 e.kind().errorType() == null ? "-" : e.kind().errorType(), e.status(),
                 e.receivedStatus(), e.attempts(), e.elapsed().toMillis(), correlationId(), e.details(),
                 e.getCause() == null ? "-" : e.getCause().getClass().getName()};
@@ -114,6 +114,23 @@ public final class FailureReport {
                 LOG.warn(line, args);
             }
         }
+    }
+
+    /**
+     * The layer that failed, as an operator looks for it: {@code dns}, {@code tcp}, {@code tls}, {@code http}, or
+     * {@code guard} when this library refused the call itself (breaker, bulkhead, deadline, configuration).
+     */
+    static String layer(FailureKind kind, String details) {
+        return switch (kind) {
+            case DNS_ERROR -> "dns";
+            case CONNECTION_TIMEOUT -> details != null && details.startsWith("TLS") ? "tls" : "tcp";
+            case CONNECTION_REFUSED, DESTINATION_IP_UNROUTABLE, DESTINATION_IP_PROHIBITED,
+                    CONNECTION_TERMINATED -> "tcp";
+            case TLS_ALERT_RECEIVED, TLS_CERTIFICATE_ERROR, TLS_PROTOCOL_ERROR -> "tls";
+            case CIRCUIT_OPEN, CONNECTION_LIMIT_REACHED, DEADLINE_EXCEEDED, CONFIGURATION_ERROR,
+                    INTERNAL_ERROR -> "guard";
+            default -> "http";
+        };
     }
 
     private static String correlationId() {

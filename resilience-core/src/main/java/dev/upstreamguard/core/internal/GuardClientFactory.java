@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -44,6 +45,8 @@ public final class GuardClientFactory {
         if (sslContext != null) {
             poolBuilder.setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext));
         }
+        // The JDK's lookup has no timeout of its own (the resolver's retries can take 10 s and more).
+        poolBuilder.setDnsResolver(new BoundedDnsResolver(SystemDefaultDnsResolver.INSTANCE, policy.connectTimeout()));
         PoolingHttpClientConnectionManager pool = poolBuilder
                 .setMaxConnTotal(policy.maxConcurrentCalls())
                 .setMaxConnPerRoute(policy.maxConcurrentCalls())
@@ -56,6 +59,8 @@ public final class GuardClientFactory {
                         .setSocketTimeout(Timeout.of(policy.attemptTimeout()))
                         // 2 s is HttpClient's default: a cheap staleness check after inactivity. Never 0 (20x slower).
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                        // Busy connections too are replaced after this: a DNS change reaches all traffic.
+                        .setTimeToLive(TimeValue.of(policy.maxConnectionLifetime()))
                         .build())
                 .setConnectionFactory(new InSyncConnectionFactory(Http1Config.custom()
                         .setMaxHeaderCount(policy.maxHeaderCount())

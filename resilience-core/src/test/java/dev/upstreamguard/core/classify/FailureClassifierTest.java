@@ -3,10 +3,13 @@ package dev.upstreamguard.core.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.cert.CertificateException;
 import javax.net.ssl.SSLHandshakeException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.UnsupportedSchemeException;
 import org.apache.hc.client5.http.impl.classic.RequestFailedException;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
@@ -20,6 +23,43 @@ class FailureClassifierTest {
     void noRouteToHostIsUnroutable() {
         assertThat(FailureClassifier.classify(new NoRouteToHostException("No route to host"), false).kind())
                 .isEqualTo(FailureKind.DESTINATION_IP_UNROUTABLE);
+    }
+
+    @Test
+    void permissionDeniedOnConnectIsDestinationProhibited() {
+        // What the JDK throws for EACCES on connect: a `prohibit` route, an ICMPv6 administratively-prohibited reply.
+        Classification c = FailureClassifier.classify(new BindException("Permission denied"), false);
+        assertThat(c.kind()).isEqualTo(FailureKind.DESTINATION_IP_PROHIBITED);
+        assertThat(c.kind().errorType()).isEqualTo("destination_ip_prohibited");
+        assertThat(c.kind().defaultStatus()).isEqualTo(502);
+        assertThat(c.kind().requestSent()).isEqualTo(RequestSent.NO);
+    }
+
+    @Test
+    void otherBindFailuresAreNotDestinationProhibited() {
+        assertThat(FailureClassifier.classify(new BindException("Address already in use"), false).kind())
+                .isNotEqualTo(FailureKind.DESTINATION_IP_PROHIBITED);
+    }
+
+    @Test
+    void networkUnreachableIsUnroutableNotATerminatedConnection() {
+        // ENETUNREACH: ICMP net-unreachable or net-prohibited, a `throw` route; a plain SocketException.
+        Classification c = FailureClassifier.classify(new SocketException("Network is unreachable"), false);
+        assertThat(c.kind()).isEqualTo(FailureKind.DESTINATION_IP_UNROUTABLE);
+        assertThat(c.details()).isEqualTo("network unreachable");
+    }
+
+    @Test
+    void handshakeReadTimeoutInsideConnectIsNamedTlsHandshake() {
+        Classification tls = FailureClassifier.classify(
+                new ConnectTimeoutException("Connect to https://127.0.0.1:8443 failed: Read timed out"), false);
+        Classification tcp = FailureClassifier.classify(
+                new ConnectTimeoutException("Connect to https://127.0.0.1:8443 [/127.0.0.1] failed: Connect timed out"),
+                false);
+        assertThat(tls.kind()).isEqualTo(FailureKind.CONNECTION_TIMEOUT);
+        assertThat(tls.details()).isEqualTo("TLS handshake timed out (TCP connected)");
+        assertThat(tcp.kind()).isEqualTo(FailureKind.CONNECTION_TIMEOUT);
+        assertThat(tcp.details()).isEqualTo("connect timed out");
     }
 
     @Test

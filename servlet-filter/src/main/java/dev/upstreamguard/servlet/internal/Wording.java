@@ -40,7 +40,8 @@ public final class Wording {
             };
         }
         return switch (kind) {
-            case DNS_ERROR, CONNECTION_REFUSED, DESTINATION_IP_UNROUTABLE, TLS_ALERT_RECEIVED,
+            case DNS_ERROR, CONNECTION_REFUSED, DESTINATION_IP_UNROUTABLE, DESTINATION_IP_PROHIBITED,
+                    TLS_ALERT_RECEIVED,
                     TLS_CERTIFICATE_ERROR, TLS_PROTOCOL_ERROR -> "This site could not reach a service it depends on";
             case CONNECTION_TERMINATED -> "A service this site depends on dropped the connection before answering";
             case CONNECTION_TIMEOUT, HTTP_RESPONSE_TIMEOUT, DEADLINE_EXCEEDED ->
@@ -70,7 +71,8 @@ public final class Wording {
             return status == 504 ? "Timed out" : "Error";
         }
         return switch (kind) {
-            case DNS_ERROR, CONNECTION_REFUSED, DESTINATION_IP_UNROUTABLE, TLS_ALERT_RECEIVED,
+            case DNS_ERROR, CONNECTION_REFUSED, DESTINATION_IP_UNROUTABLE, DESTINATION_IP_PROHIBITED,
+                    TLS_ALERT_RECEIVED,
                     TLS_CERTIFICATE_ERROR, TLS_PROTOCOL_ERROR -> "Unreachable";
             case CONNECTION_TERMINATED -> "Connection dropped";
             case CONNECTION_TIMEOUT, HTTP_RESPONSE_TIMEOUT, DEADLINE_EXCEEDED -> "Timed out";
@@ -113,6 +115,8 @@ public final class Wording {
             case CONNECTION_REFUSED -> "The upstream refused the connection: check that it is running and listening"
                     + " on the configured port.";
             case DESTINATION_IP_UNROUTABLE -> "There is no route to the upstream: check the network and firewall.";
+            case DESTINATION_IP_PROHIBITED -> "A route or firewall rule on the way forbids connecting to the upstream's"
+                    + " address: check the firewall rules and routes between this site and the upstream.";
             case TLS_ALERT_RECEIVED, TLS_CERTIFICATE_ERROR, TLS_PROTOCOL_ERROR -> "The TLS handshake with the"
                     + " upstream failed: check its certificate, the trust store and the protocol versions.";
             case CONNECTION_TERMINATED -> "The upstream closed the connection before answering: look for crashes or"

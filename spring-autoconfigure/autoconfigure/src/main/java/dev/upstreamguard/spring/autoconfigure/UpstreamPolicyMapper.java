@@ -31,6 +31,7 @@ final class UpstreamPolicyMapper {
         problems.apply(at + ".attempt-timeout", p.getAttemptTimeout(), b::attemptTimeout);
         problems.apply(at + ".pool-lease-timeout", p.getPoolLeaseTimeout(), b::poolLeaseTimeout);
         problems.apply(at + ".idle-timeout", p.getIdleTimeout(), b::idleTimeout);
+        problems.apply(at + ".max-connection-lifetime", p.getMaxConnectionLifetime(), b::maxConnectionLifetime);
         problems.apply(at + ".keep-alive", p.getKeepAlive(), b::upstreamKeepAlive);
         problems.apply(at + ".keep-alive-margin", p.getKeepAliveMargin(), b::keepAliveMargin);
         problems.apply(at + ".min-attempt-time", p.getMinAttemptTime(), b::minAttemptTime);

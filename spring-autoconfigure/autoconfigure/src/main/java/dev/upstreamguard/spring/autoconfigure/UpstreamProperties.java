@@ -32,6 +32,12 @@ public class UpstreamProperties {
      */
     private Duration idleTimeout = Duration.ofSeconds(30);
 
+    /**
+     * Longest life of a pooled connection, busy or idle, after which it is replaced: bounds how long traffic keeps
+     * going to an old address after a DNS change (a migration reaches traffic within the DNS TTL plus this).
+     */
+    private Duration maxConnectionLifetime = Duration.ofMinutes(5);
+
     /** The upstream's own idle keep-alive timeout, when known (Node.js: 5s, nginx keepalive_timeout: 75s). */
     private Duration keepAlive;
 
@@ -97,6 +103,14 @@ public class UpstreamProperties {
 
     public void setIdleTimeout(Duration idleTimeout) {
         this.idleTimeout = idleTimeout;
+    }
+
+    public Duration getMaxConnectionLifetime() {
+        return maxConnectionLifetime;
+    }
+
+    public void setMaxConnectionLifetime(Duration maxConnectionLifetime) {
+        this.maxConnectionLifetime = maxConnectionLifetime;
     }
 
     public Duration getKeepAlive() {

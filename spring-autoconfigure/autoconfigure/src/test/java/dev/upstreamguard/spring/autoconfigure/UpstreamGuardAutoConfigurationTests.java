@@ -200,6 +200,18 @@ class UpstreamGuardAutoConfigurationTests {
     }
 
     @Test
+    void mapsMaxConnectionLifetimeAndDefaultsItToFiveMinutes() {
+        runner.withPropertyValues(twoUpstreams())
+                .withPropertyValues("upstream-guard.upstreams.backend.max-connection-lifetime=90s")
+                .run(context -> {
+                    assertThat(context.getBean("backendUpstream", Upstream.class).policy().maxConnectionLifetime())
+                            .isEqualTo(Duration.ofSeconds(90));
+                    assertThat(context.getBean("usersUpstream", Upstream.class).policy().maxConnectionLifetime())
+                            .isEqualTo(Duration.ofMinutes(5));
+                });
+    }
+
+    @Test
     void appliesUpstreamCustomizersInOrder() {
         runner.withPropertyValues(twoUpstreams()).withUserConfiguration(Customizers.class).run(context -> {
             context.getBean("backendUpstream");
