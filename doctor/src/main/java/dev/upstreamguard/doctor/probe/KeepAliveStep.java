@@ -122,8 +122,10 @@ final class KeepAliveStep {
         }
         String closed = "closes idle connections after " + Words.duration(close.after()) + " by " + close.by();
         Duration safe = close.after().minus(margin);
-        String keepBelow = "keep the client pool's idle time below " + Words.duration(safe.isNegative()
-                ? Duration.ZERO : safe) + " (" + Words.duration(close.after()) + " minus a margin)";
+        String keepBelow = safe.compareTo(Duration.ofMillis(100)) < 0
+                ? "keep pooled connections idle well under " + Words.duration(close.after())
+                : "keep the client pool's idle time below " + Words.duration(safe) + " ("
+                        + Words.duration(close.after()) + " minus a margin)";
         if (advertised != null && close.after().compareTo(Duration.ofSeconds(advertised).minus(EARLY)) < 0) {
             return problem(start, facts, closed + ", though it advertises Keep-Alive: timeout=" + advertised,
                     FailureKind.CONNECTION_TERMINATED, Hop.UPSTREAM, Verdict.DEGRADED, "make the upstream keep "

@@ -60,6 +60,14 @@ final class TlsStep {
             facts.put("daysToExpiry", days);
             String summary = session.getProtocol() + " " + session.getCipherSuite() + ", certificate valid "
                     + days + " more days, in " + Words.duration(took);
+            if (days < 0 && chain[0] instanceof X509Certificate x) {
+                // Trusted anyway (the certificate is its own trust anchor, whose dates the JDK does not check):
+                // other clients will refuse it.
+                return new Outcome(PhaseResult.problem(ProbePhase.TLS, Verdict.FAILED, took, "the certificate "
+                        + "expired on " + x.getNotAfter().toInstant().toString().substring(0, 10) + " (this "
+                        + "client trusts it directly, other clients refuse it)", facts,
+                        FailureKind.TLS_CERTIFICATE_ERROR, Hop.UPSTREAM, "renew the upstream's certificate."), tls);
+            }
             if (days < EXPIRY_WARNING_DAYS) {
                 return new Outcome(PhaseResult.problem(ProbePhase.TLS, Verdict.DEGRADED, took, summary, facts,
                         FailureKind.TLS_CERTIFICATE_ERROR, Hop.UPSTREAM, "renew the upstream's certificate: it "

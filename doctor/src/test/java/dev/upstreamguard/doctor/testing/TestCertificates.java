@@ -25,11 +25,12 @@ public final class TestCertificates {
     }
 
     /**
-     * A self-signed EC certificate in {@code dir}: {@code san} such as {@code ip:127.0.0.1} or
-     * {@code dns:wrong.example}; {@code startDate} a keytool start date such as {@code -10d} (or null for now).
+     * Starts keytool making a self-signed EC certificate in {@code dir}: {@code san} such as {@code ip:127.0.0.1}
+     * or {@code dns:wrong.example}; {@code startDate} a keytool start date such as {@code -10d} (or null for now).
+     * Several can be made at once; {@link Pending#await()} waits for one.
      */
-    public static TestCertificates generate(Path dir, String name, String san, String startDate, int validityDays)
-            throws IOException, InterruptedException {
+    public static Pending generate(Path dir, String name, String san, String startDate, int validityDays)
+            throws IOException {
         Path keystore = dir.resolve(name + ".p12");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
                 .toString(), "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
@@ -40,16 +41,22 @@ public final class TestCertificates {
             cmd.add("-startdate");
             cmd.add(startDate);
         }
-        Process keytool = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        if (!keytool.waitFor(60, TimeUnit.SECONDS)) {
-            keytool.destroyForcibly();
-            throw new IOException("keytool did not finish in 60 s");
+        return new Pending(new ProcessBuilder(cmd).redirectErrorStream(true).start(), keystore);
+    }
+
+    /** A keytool run under way. */
+    public record Pending(Process keytool, Path keystore) {
+        public TestCertificates await() throws IOException, InterruptedException {
+            if (!keytool.waitFor(60, TimeUnit.SECONDS)) {
+                keytool.destroyForcibly();
+                throw new IOException("keytool did not finish in 60 s");
+            }
+            String output = new String(keytool.getInputStream().readAllBytes());
+            if (keytool.exitValue() != 0) {
+                throw new IOException("keytool failed: " + output);
+            }
+            return new TestCertificates(keystore);
         }
-        String output = new String(keytool.getInputStream().readAllBytes());
-        if (keytool.exitValue() != 0) {
-            throw new IOException("keytool failed: " + output);
-        }
-        return new TestCertificates(keystore);
     }
 
     private KeyStore load() throws IOException, GeneralSecurityException {
