@@ -55,7 +55,7 @@ final class ResponseHead {
                     + Words.safe(line, 60) + "'");
         }
         int status = Integer.parseInt(m.group(2));
-        if (status < 100) {
+        if (status < 100 || status > 599) {
             throw new Malformed(FailureKind.HTTP_PROTOCOL_ERROR, "status " + status + " is outside 100..599");
         }
         List<String[]> headers = new ArrayList<>();

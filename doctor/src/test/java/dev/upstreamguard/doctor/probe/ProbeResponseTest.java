@@ -72,6 +72,16 @@ class ProbeResponseTest {
     }
 
     @Test
+    void statusOutsideTheValidRangeIsAProtocolErrorNotAnUpstreamStatus() throws Exception {
+        ProbeReport report = probe(HttpFaults.answer(ascii(
+                "HTTP/1.1 999 Nope\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")));
+
+        PhaseResult processing = report.problem().orElseThrow();
+        assertThat(processing.errorType()).isEqualTo("http_protocol_error");
+        assertThat(processing.summary()).isEqualTo("status 999 is outside 100..599");
+    }
+
+    @Test
     void brokenChunkSizeIsATransferCodingError() throws Exception {
         ProbeReport report = probe(HttpFaults.answer(ascii(
                 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nbad\r\n0\r\n\r\n")));
