@@ -51,7 +51,7 @@ class UpstreamProbeBuilderTest {
     }
 
     @Test
-    void takesAnUpstreamsBaseUriAndPolicy() {
+    void takesAnUpstreamsBaseUriAndPolicy() throws Exception {
         UpstreamPolicy policy = UpstreamPolicy.builder().connectTimeout(Duration.ofMillis(300))
                 .idleTimeout(Duration.ofSeconds(4)).build();
         try (RawServer server = RawServer.start(HttpFaults.answer(HttpFaults.ascii(
