@@ -82,6 +82,23 @@ class ProbeResponseTest {
     }
 
     @Test
+    void hostileHeaderValuesLoseTheirControlCharacters() throws Exception {
+        ProbeReport report = probe(HttpFaults.answer(ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+                + "Connection: clo\u0007se\u001b[2J\r\nKeep-Alive: " + "x".repeat(500) + "\r\n\r\n")));
+
+        assertThat(report.phase(ProbePhase.PROCESSING).facts().get("connection")).isEqualTo("clo?se?[2J");
+        assertThat((String) report.phase(ProbePhase.PROCESSING).facts().get("keepAlive")).hasSize(103);
+    }
+
+    @Test
+    void headerLineOverEightKilobytesIsAHeaderSizeError() throws Exception {
+        ProbeReport report = probe(HttpFaults.answer(ascii("HTTP/1.1 200 OK\r\nX-Big: " + "y".repeat(9000)
+                + "\r\nContent-Length: 0\r\n\r\n")));
+
+        assertThat(report.problem().orElseThrow().errorType()).isEqualTo("http_response_header_size");
+    }
+
+    @Test
     void brokenChunkSizeIsATransferCodingError() throws Exception {
         ProbeReport report = probe(HttpFaults.answer(ascii(
                 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nbad\r\n0\r\n\r\n")));

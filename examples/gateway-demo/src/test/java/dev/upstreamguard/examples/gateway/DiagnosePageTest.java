@@ -37,7 +37,9 @@ class DiagnosePageTest {
         assertThat(row(html, "blackhole")).contains("<strong>processing</strong>: <code>http_response_timeout</code>");
         assertThat(row(html, "truncated")).contains("<strong>transfer</strong>: <code>http_response_incomplete</code>");
         assertThat(row(html, "garbage")).contains("<strong>processing</strong>: <code>http_protocol_error</code>");
+        assertThat(row(html, "bad-status")).contains("<strong>processing</strong>: <code>http_protocol_error</code>");
         assertThat(row(html, "error-500")).contains("<code>upstream_status</code>");
+        assertThat(row(html, "stale")).contains("<strong>keep_alive</strong>: <code>connection_terminated</code>");
         assertThat(row(html, "gzip")).contains("<code>http_response_content_coding</code>");
         assertThat(html).doesNotContainPattern("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]");
     }
