@@ -21,8 +21,13 @@ final class Budget {
 
     /** {@code cap} cut to the remaining budget, in milliseconds for a socket timeout: at least 1 (0 means forever). */
     int timeoutMillis(Duration cap) {
-        long ms = Math.min(cap.toMillis(), remaining().toMillis());
+        long ms = Math.min(ceilMillis(cap), ceilMillis(remaining()));
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms));
+    }
+
+    private static long ceilMillis(Duration d) {
+        long nanos = d.toNanos();
+        return nanos / 1_000_000 + (nanos % 1_000_000 > 0 ? 1 : 0);
     }
 
     Duration elapsed() {

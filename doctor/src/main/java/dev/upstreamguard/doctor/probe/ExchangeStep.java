@@ -38,13 +38,13 @@ final class ExchangeStep {
      * response byte arrived (a reused connection that fails before one is the stale keep-alive race).
      */
     record Outcome(PhaseResult processing, PhaseResult transfer, boolean reusable, Long keepAliveTimeout,
-            boolean responseStarted) {
+            boolean responseStarted, long endNanos) {
         boolean ok() {
             return processing.verdict() != Verdict.FAILED && transfer.verdict() != Verdict.FAILED;
         }
 
         Outcome started() {
-            return new Outcome(processing, transfer, reusable, keepAliveTimeout, true);
+            return new Outcome(processing, transfer, reusable, keepAliveTimeout, true, endNanos);
         }
     }
 
@@ -89,7 +89,8 @@ final class ExchangeStep {
         tf.put("framing", framing);
         try {
             BodyReader.Body body = BodyReader.read(c.in, head, framing, counter);
-            Duration took = Budget.since(bodyStart);
+            long end = System.nanoTime(); // the idle time of the keep-alive phase counts from here
+            Duration took = Duration.ofNanos(end - bodyStart);
             tf.put("bytes", body.bytes());
             tf.put("contentLength", body.declared());
             tf.put("chunked", framing.equals("chunked") ? "valid" : null);
@@ -101,7 +102,7 @@ final class ExchangeStep {
             boolean reusable = !framing.equals("close") && (head.version.equals("1.1")
                     ? !head.hasToken("Connection", "close") : head.hasToken("Connection", "keep-alive"));
             return new Outcome(processingResult, PhaseResult.ok(ProbePhase.TRANSFER, took, summary, tf), reusable,
-                    head.keepAliveParameter("timeout"), true);
+                    head.keepAliveParameter("timeout"), true, end);
         } catch (Malformed e) {
             return transferFailed(processingResult, bodyStart, tf, counter[0], e.kind, e.getMessage());
         } catch (SocketTimeoutException e) {
@@ -151,7 +152,8 @@ final class ExchangeStep {
         };
         PhaseResult p = PhaseResult.problem(ProbePhase.PROCESSING, Verdict.FAILED, took, summary, facts, kind,
                 Hop.UPSTREAM, fix);
-        return new Outcome(p, PhaseResult.skipped(ProbePhase.TRANSFER, "no response"), false, null, false);
+        return new Outcome(p, PhaseResult.skipped(ProbePhase.TRANSFER, "no response"), false, null, false,
+                System.nanoTime());
     }
 
     private static Outcome transferFailed(PhaseResult processing, long bodyStart, Map<String, Object> tf,
@@ -171,7 +173,7 @@ final class ExchangeStep {
                     + "in its logs.";
         };
         return new Outcome(processing, PhaseResult.problem(ProbePhase.TRANSFER, Verdict.FAILED, took, summary, tf,
-                kind, Hop.UPSTREAM, fix), false, null, true);
+                kind, Hop.UPSTREAM, fix), false, null, true, System.nanoTime());
     }
 
     static boolean isReset(IOException e) {

@@ -52,7 +52,7 @@ final class KeepAliveStep {
         facts.put("reusable", true);
         List<Object> tries = new ArrayList<>();
         facts.put("idle", tries);
-        long idleStart = System.nanoTime();
+        long idleStart = first.endNanos();
         Close close = null;
         Duration longestOpen = Duration.ZERO;
         for (Duration period : settings.idle()) {
@@ -89,7 +89,7 @@ final class KeepAliveStep {
                             + "before any response byte.");
                 }
                 tries.add(attempt(period, "reused", longestOpen));
-                idleStart = System.nanoTime();
+                idleStart = again.endNanos();
                 if (!again.reusable()) {
                     break;
                 }

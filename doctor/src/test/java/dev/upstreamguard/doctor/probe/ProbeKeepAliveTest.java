@@ -95,6 +95,19 @@ class ProbeKeepAliveTest {
     }
 
     @Test
+    void requestDroppedOnAnIdleConnectionThatLookedOpenFailsTheKeepAlivePhase() throws Exception {
+        PhaseResult p = keepAlive(s -> {
+            RawServer.readRequestHead(s.getInputStream());
+            RawServer.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=30\r\n\r\nok");
+            RawServer.readRequestHead(s.getInputStream()); // the reuse: read, then hang up without a word
+        }, List.of(Duration.ofMillis(300)), Duration.ofSeconds(10));
+
+        assertThat(p.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(p.errorType()).isEqualTo("connection_terminated");
+        assertThat(p.summary()).startsWith("a request on the connection idle for ");
+    }
+
+    @Test
     void connectionKeptLongerThanEveryIdlePeriodIsOk() throws Exception {
         PhaseResult p = keepAlive(HttpFaults.keepAlive(Duration.ofSeconds(30), false, "Keep-Alive: timeout=30\r\n"),
                 List.of(Duration.ofMillis(300), Duration.ofMillis(600)), Duration.ofSeconds(10));

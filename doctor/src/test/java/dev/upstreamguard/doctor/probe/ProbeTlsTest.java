@@ -71,6 +71,39 @@ class ProbeTlsTest {
     }
 
     @Test
+    void idleCloseOverTlsIsMeasuredToo() throws Exception {
+        Duration truth = Duration.ofSeconds(1);
+        SSLServerSocket listener = good.listener();
+        try (RawServer server = RawServer.start(listener, s -> {
+            ((SSLSocket) s).startHandshake();
+            HttpFaults.keepAlive(truth, false, "").handle(s);
+        })) {
+            ProbeReport report = UpstreamProbe.builder(server.url("https")).sslContext(good.trustingIt())
+                    .idlePeriods(List.of(Duration.ofMillis(2500))).poolIdleTimeout(null).build().run();
+
+            PhaseResult keepAlive = report.phase(ProbePhase.KEEP_ALIVE);
+            assertThat(keepAlive.facts()).containsEntry("closedBy", "FIN");
+            assertNear("idle close over TLS at 1 s", ((Number) keepAlive.facts().get("closedAfterMs")).longValue(),
+                    truth);
+        }
+    }
+
+    @Test
+    void handshakeRefusedWithAnAlertNamesTheAlert() throws Exception {
+        SSLServerSocket listener = good.listener();
+        // Only an RSA-authenticated suite with an EC key: the server answers the ClientHello with an alert.
+        listener.setEnabledProtocols(new String[] {"TLSv1.2"});
+        listener.setEnabledCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"});
+        try (RawServer server = RawServer.start(listener, s -> ((SSLSocket) s).startHandshake())) {
+            ProbeReport report = probe(server).sslContext(good.trustingIt()).build().run();
+
+            PhaseResult tls = report.phase(ProbePhase.TLS);
+            assertThat(tls.kind()).isEqualTo(FailureKind.TLS_ALERT_RECEIVED);
+            assertThat(tls.facts()).containsEntry("alert", "handshake_failure");
+        }
+    }
+
+    @Test
     void selfSignedCertificateIsACertificateErrorNamedSelfSigned() throws Exception {
         try (RawServer server = https(good)) {
             ProbeReport report = probe(server).build().run(); // the JVM's trust store does not know it
