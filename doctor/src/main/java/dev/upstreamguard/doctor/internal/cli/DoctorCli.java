@@ -19,6 +19,7 @@ public final class DoctorCli {
     static final String USAGE_TEXT = """
             usage: upstream-guard-doctor <command> [options]
               probe URL [--idle 1s,5s] [--budget 60s] [--path /health] [--header 'Name: value'] [--head] [--json]
+                    [--connect-timeout 5s] [--response-timeout 10s] [--pool-idle 30s|none]
               chain [--preset alb|gcp|cloudflare] [--nginx FILE|-] [--haproxy FILE] [--spring FILE] [--json]
               explain 'LINE' [--json]      (or the lines on standard input)
             exit codes: 0 nothing wrong, 1 a problem found, 2 usage error
