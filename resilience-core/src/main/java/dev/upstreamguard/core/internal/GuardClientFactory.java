@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -40,7 +41,16 @@ public final class GuardClientFactory {
 
     public static GuardClient build(UpstreamPolicy policy, GuardExecHandler handler, SSLContext sslContext,
             Consumer<HttpClientBuilder> customizer) {
+        return build(policy, handler, sslContext, null, customizer);
+    }
+
+    /** Like {@link #build(UpstreamPolicy, GuardExecHandler, SSLContext, Consumer)}; a null resolver means the system's. */
+    public static GuardClient build(UpstreamPolicy policy, GuardExecHandler handler, SSLContext sslContext,
+            DnsResolver dnsResolver, Consumer<HttpClientBuilder> customizer) {
         PoolingHttpClientConnectionManagerBuilder poolBuilder = PoolingHttpClientConnectionManagerBuilder.create();
+        if (dnsResolver != null) {
+            poolBuilder.setDnsResolver(dnsResolver);
+        }
         if (sslContext != null) {
             poolBuilder.setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext));
         }
