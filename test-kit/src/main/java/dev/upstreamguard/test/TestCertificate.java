@@ -1,48 +1,51 @@
 package dev.upstreamguard.test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.KeyStore;
-import java.util.ArrayList;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A throw-away certificate and key for {@link FaultyUpstream#startTls}, made at run time by the JDK's own
- * {@code keytool} (in {@code java.home}; no extra dependency, about a second per certificate). Each kind provokes
+ * A throw-away certificate and key for {@link FaultyUpstream#startTls}, made at run time in memory with the JDK
+ * alone (EC P-256; no extra dependency, no process, milliseconds). Each kind provokes
  * one TLS fault: {@link #selfSigned()} (not trusted by the JVM), {@link #expired()} and
  * {@link #forHost(String)} (wrong host name; both trusted through {@link #trustingClientContext()}, so only the
- * date or the name is wrong). Immutable.
+ * date or the name is wrong; the expired one is signed by a throw-away CA, because the JDK does not check the dates
+ * of a certificate it trusts directly). Immutable.
  */
 public final class TestCertificate {
     private static final String PASSWORD = "changeit";
-    private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
+    private static final String CA_NAME = "upstream-guard-test-ca";
+    private static final String LEAF_NAME = "upstream-guard-test";
 
     private final KeyStore keyStore;
+    private final KeyStore trustStore;
     private final String description;
 
-    private TestCertificate(KeyStore keyStore, String description) {
+    private TestCertificate(KeyStore keyStore, KeyStore trustStore, String description) {
         this.keyStore = keyStore;
+        this.trustStore = trustStore;
         this.description = description;
     }
 
     /** Valid now, for {@code localhost} and {@code 127.0.0.1}, self-signed: rejected unless the client trusts it. */
     public static TestCertificate selfSigned() {
-        return generate("self-signed for 127.0.0.1", "SAN=ip:127.0.0.1,dns:localhost", null, 2);
+        return generate("self-signed for 127.0.0.1", false, List.of("localhost"), true, Duration.ofDays(-1),
+                Duration.ofDays(1));
     }
 
     /** For {@code localhost} and {@code 127.0.0.1}, but valid only from three days ago until two days ago. */
     public static TestCertificate expired() {
-        return generate("expired", "SAN=ip:127.0.0.1,dns:localhost", "-3d", 1);
+        return generate("expired", true, List.of("localhost"), true, Duration.ofDays(-3), Duration.ofDays(-2));
     }
 
     /** Valid now, but only for {@code hostName} (a DNS name): a client connecting to 127.0.0.1 rejects the name. */
@@ -51,7 +54,7 @@ public final class TestCertificate {
         if (!hostName.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,250}[A-Za-z0-9])?")) {
             throw new IllegalArgumentException("hostName must be a DNS name, but was '" + hostName + "'");
         }
-        return generate("for " + hostName, "SAN=dns:" + hostName, null, 2);
+        return generate("for " + hostName, true, List.of(hostName), false, Duration.ofDays(-1), Duration.ofDays(1));
     }
 
     /** A TLS context presenting this certificate, for a server. */
@@ -74,7 +77,7 @@ public final class TestCertificate {
     public SSLContext trustingClientContext() {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(keyStore);
+            tmf.init(trustStore);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, tmf.getTrustManagers(), null);
             return context;
@@ -88,56 +91,34 @@ public final class TestCertificate {
         return "TestCertificate[" + description + "]";
     }
 
-    private static TestCertificate generate(String description, String san, String startDate, int validityDays) {
-        Path dir = null;
+    private static TestCertificate generate(String description, boolean signedByCa, List<String> dnsNames,
+            boolean loopbackIp, Duration from, Duration until) {
         try {
-            dir = Files.createTempDirectory("upstream-guard-cert");
-            Path file = dir.resolve("key.p12");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                    "-genkeypair", "-alias", "upstream", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=upstream-guard-test", "-ext", san, "-validity", String.valueOf(validityDays),
-                    "-keystore", file.toString(), "-storetype", "PKCS12",
-                    "-storepass", PASSWORD, "-keypass", PASSWORD));
-            if (startDate != null) {
-                command.addAll(List.of("-startdate", startDate));
+            Instant now = Instant.now();
+            List<byte[]> ips = loopbackIp ? List.of(new byte[] {127, 0, 0, 1}) : List.of();
+            KeyPair leafKeys = CertificateMaker.newKeyPair();
+            char[] password = PASSWORD.toCharArray();
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            if (signedByCa) {
+                KeyPair caKeys = CertificateMaker.newKeyPair();
+                X509Certificate ca = CertificateMaker.make(CA_NAME, caKeys.getPublic(), CA_NAME, caKeys.getPrivate(),
+                        now.minus(Duration.ofDays(30)), now.plus(Duration.ofDays(30)), true, List.of(), List.of());
+                X509Certificate leaf = CertificateMaker.make(LEAF_NAME, leafKeys.getPublic(), CA_NAME,
+                        caKeys.getPrivate(), now.plus(from), now.plus(until), false, dnsNames, ips);
+                keys.setKeyEntry("leaf", leafKeys.getPrivate(), password, new Certificate[] {leaf, ca});
+                trust.setCertificateEntry("ca", ca);
+            } else {
+                X509Certificate leaf = CertificateMaker.make(LEAF_NAME, leafKeys.getPublic(), LEAF_NAME,
+                        leafKeys.getPrivate(), now.plus(from), now.plus(until), false, dnsNames, ips);
+                keys.setKeyEntry("leaf", leafKeys.getPrivate(), password, new Certificate[] {leaf});
+                trust.setCertificateEntry("leaf", leaf);
             }
-            Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] output = keytool.getInputStream().readAllBytes();
-            if (!keytool.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                keytool.destroyForcibly();
-                throw new IllegalStateException("keytool did not finish within " + KEYTOOL_TIMEOUT_SECONDS + " s");
-            }
-            if (keytool.exitValue() != 0) {
-                throw new IllegalStateException("keytool failed (exit " + keytool.exitValue() + "): "
-                        + new String(output, StandardCharsets.UTF_8).strip());
-            }
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(file)) {
-                ks.load(in, PASSWORD.toCharArray());
-            }
-            return new TestCertificate(ks, description);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run the JDK's keytool (is this a JDK, not a JRE?)", e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read the key store keytool wrote", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while generating a certificate", e);
-        } finally {
-            deleteQuietly(dir);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(dir.resolve("key.p12"));
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
-            // a temp file left behind is harmless
+            return new TestCertificate(keys, trust, description);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot make a test certificate (" + description + ")", e);
         }
     }
 }
