@@ -329,7 +329,9 @@ public final class Upstream implements Closeable {
          * DNS cache). The resolver is used by this upstream's connection pool for every new connection, so a test
          * can make a name fail ({@code UnknownHostException} becomes {@code dns_error}) or point it at another
          * address, and an application can plug in its own resolver (a service registry, a fixed host table).
-         * A slow resolver is not bounded by the connect timeout: HttpClient resolves before it connects.
+         * A lookup runs on the calling thread before the connect and is not interrupted by the attempt timeout or the
+         * deadline: a resolver that hangs holds the call until it returns (the call then fails as
+         * {@code http_response_timeout}), so give it its own timeout.
          */
         public Builder dnsResolver(DnsResolver dnsResolver) {
             this.dnsResolver = Objects.requireNonNull(dnsResolver, "dnsResolver");

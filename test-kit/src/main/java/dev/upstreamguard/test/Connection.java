@@ -121,7 +121,10 @@ final class Connection {
             } catch (SocketTimeoutException idleTooLong) {
                 if (state.idleClose == Fault.Close.RST) {
                     reset();
+                    server.closedWhenIdle.incrementAndGet(); // counted once the close is on the wire
                 } else {
+                    socket.shutdownOutput();
+                    server.closedWhenIdle.incrementAndGet();
                     finClose();
                 }
                 return false;
@@ -218,7 +221,9 @@ final class Connection {
             socket.close(); // close_notify, then FIN
             return;
         }
-        socket.shutdownOutput();
+        if (!socket.isOutputShutdown()) {
+            socket.shutdownOutput();
+        }
         socket.setSoTimeout(FIN_DRAIN_MILLIS);
         try {
             byte[] buffer = new byte[8192];

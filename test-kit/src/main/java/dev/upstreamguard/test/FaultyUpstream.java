@@ -58,6 +58,7 @@ public final class FaultyUpstream implements AutoCloseable {
     final AtomicInteger reusedConnections = new AtomicInteger();
     final AtomicInteger closedOnReuse = new AtomicInteger();
     final AtomicInteger answerErrors = new AtomicInteger();
+    final AtomicInteger closedWhenIdle = new AtomicInteger();
     private final Deque<RecordedRequest> recorded = new ArrayDeque<>(); // guarded by itself
     private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>(MAX_RECORDED);
     private final Set<Socket> openSockets = new HashSet<>(); // guarded by this
@@ -171,6 +172,11 @@ public final class FaultyUpstream implements AutoCloseable {
     /** Kept-alive connections closed by {@link Fault#closeOnReuse} when the client reused them. */
     public int connectionsClosedOnReuse() {
         return closedOnReuse.get();
+    }
+
+    /** Kept-alive connections closed by {@link Fault#idleClose} after their idle time. */
+    public int connectionsClosedWhenIdle() {
+        return closedWhenIdle.get();
     }
 
     /** How often a {@link Fault#dynamic} chooser threw or returned an unusable fault. */
