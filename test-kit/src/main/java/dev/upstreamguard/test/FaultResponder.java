@@ -45,6 +45,7 @@ final class FaultResponder {
             Map.entry(429, "Too Many Requests"), Map.entry(500, "Internal Server Error"),
             Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"), Map.entry(504, "Gateway Timeout"));
     private static final byte[] GARBAGE = garbage();
+    private static final Duration PIECE_GAP = Duration.ofMillis(1);
 
     private FaultResponder() {
     }
@@ -132,8 +133,11 @@ final class FaultResponder {
             case RAW:
                 int pieces = Math.min(f.chunk, Math.max(1, f.body.length));
                 for (int p = 0; p < pieces; p++) {
-                    out.write(f.body, f.body.length * p / pieces, f.body.length * (p + 1) / pieces
-                            - f.body.length * p / pieces);
+                    if (p > 0 && !pause.await(PIECE_GAP)) { // a gap makes the pieces separate TCP segments
+                        return Next.CLOSE;
+                    }
+                    int from = (int) ((long) f.body.length * p / pieces);
+                    out.write(f.body, from, (int) ((long) f.body.length * (p + 1) / pieces) - from);
                     out.flush();
                 }
                 switch (f.after) {

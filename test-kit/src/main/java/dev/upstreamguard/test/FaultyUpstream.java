@@ -164,6 +164,11 @@ public final class FaultyUpstream implements AutoCloseable {
         return connections.get();
     }
 
+    /** Connections open right now (accepted and not yet closed by either side). */
+    public synchronized int openConnections() {
+        return openSockets.size();
+    }
+
     /** Connections that carried a second request (keep-alive reuse), counted once each. */
     public int connectionsReused() {
         return reusedConnections.get();

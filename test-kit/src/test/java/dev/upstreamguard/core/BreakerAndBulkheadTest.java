@@ -8,8 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.retry.RetryPolicy;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -20,10 +20,10 @@ import java.util.concurrent.Future;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.upstreamguard.core.testing.LeakCheck;
+import dev.upstreamguard.test.junit.LeakCheck;
 
 class BreakerAndBulkheadTest {
-    private FaultServer server;
+    private FaultyUpstream server;
     private Upstream upstream;
 
     @RegisterExtension
@@ -36,7 +36,7 @@ class BreakerAndBulkheadTest {
                 .waitDurationInOpenState(Duration.ofMillis(300)).permittedNumberOfCallsInHalfOpenState(1)
                 .slowCallDurationThreshold(Duration.ofMillis(400)).build();
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
-        server = resources.track(FaultServer.start(Fault.status(502, "bad")));
+        server = resources.track(FaultyUpstream.start(Fault.status(502, "bad")));
         upstream = resources.checked(Upstream.builder("backend").baseUri(server.baseUri()).circuitBreakerRegistry(registry)
                 .policy(policy().retry(RetryPolicy.none()).circuitBreaker(cb).build()).build());
         for (int i = 0; i < 4; i++) {
@@ -57,7 +57,7 @@ class BreakerAndBulkheadTest {
         assertThat(server.requestsReceived()).isEqualTo(requestsWhenOpened);
         assertThat(server.connectionsAccepted()).isEqualTo(connectionsWhenOpened);
 
-        server.fault(Fault.ok("healthy again"));
+        server.respond(Fault.ok("healthy again"));
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
             try {
                 return upstream.execute(ClassicRequestBuilder.get("/").build()).status() == 200;
@@ -71,7 +71,7 @@ class BreakerAndBulkheadTest {
 
     @Test
     void bulkheadRejectsAtOnceWhenTheLimitIsReached() throws Exception {
-        server = resources.track(FaultServer.start(Fault.blackhole()));
+        server = resources.track(FaultyUpstream.start(Fault.blackhole()));
         upstream = resources.checked(upstream(server.baseUri(), policy().maxConcurrentCalls(2).retry(RetryPolicy.none()).build()));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {

@@ -10,18 +10,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.classify.RequestSent;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.time.Duration;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.upstreamguard.core.testing.LeakCheck;
+import dev.upstreamguard.test.junit.LeakCheck;
 
 /** Each cause of the taxonomy, on a real socket: kind, answered status, attempts, and time against the deadline. */
 class FailureClassificationTest {
-    private FaultServer server;
+    private FaultyUpstream server;
     private Upstream upstream;
 
     private UpstreamException last;
@@ -35,7 +35,7 @@ class FailureClassificationTest {
     }
 
     private UpstreamException get(Fault fault) {
-        server = resources.track(FaultServer.start(fault));
+        server = resources.track(FaultyUpstream.start(fault));
         upstream = resources.checked(upstream(server.baseUri(), policy().build()));
         last = failure(upstream, ClassicRequestBuilder.get("/resource").build());
         return last;
@@ -43,7 +43,7 @@ class FailureClassificationTest {
 
     @Test
     void refusedPortIsConnectionRefusedAndRetried() {
-        upstream = resources.checked(upstream("http://127.0.0.1:" + FaultServer.refusedPort(), policy().build()));
+        upstream = resources.checked(upstream("http://127.0.0.1:" + FaultyUpstream.refusedPort(), policy().build()));
         UpstreamException e = last = failure(upstream, ClassicRequestBuilder.post("/orders").build());
         assertThat(e.kind()).isEqualTo(FailureKind.CONNECTION_REFUSED);
         assertThat(e.status()).isEqualTo(502);
@@ -101,7 +101,7 @@ class FailureClassificationTest {
     @Test
     void tricklingBodyIsCutAtTheAttemptDeadline() {
         // One byte every 50 ms never trips a 400 ms socket read timeout: only the watchdog ends the attempt.
-        server = resources.track(FaultServer.start(Fault.trickle("x".repeat(200), Duration.ofMillis(50))));
+        server = resources.track(FaultyUpstream.start(Fault.trickle("x".repeat(200), Duration.ofMillis(50))));
         upstream = resources.checked(upstream(server.baseUri(), policy().retry(dev.upstreamguard.core.retry.RetryPolicy.none()).build()));
         UpstreamException e = last = failure(upstream, ClassicRequestBuilder.get("/slow").build());
         assertThat(e.kind()).isEqualTo(FailureKind.HTTP_RESPONSE_TIMEOUT);
@@ -163,7 +163,7 @@ class FailureClassificationTest {
 
     @Test
     void requestHttpClientRefusesToSendIsConfigurationErrorAndNotRetried() {
-        server = resources.track(FaultServer.start(Fault.ok("ok")));
+        server = resources.track(FaultyUpstream.start(Fault.ok("ok")));
         upstream = resources.checked(upstream(server.baseUri(), policy().build()));
         // HttpClient's protocol checks refuse user info in the request URI before opening a connection.
         UpstreamException e = last = failure(upstream, ClassicRequestBuilder.get(
@@ -197,7 +197,7 @@ class FailureClassificationTest {
 
     @Test
     void tlsToAPlaintextPortIsTlsProtocolError() {
-        server = resources.track(FaultServer.start(Fault.ok("plain")));
+        server = resources.track(FaultyUpstream.start(Fault.ok("plain")));
         upstream = resources.checked(upstream("https://127.0.0.1:" + server.port(), policy().build()));
         UpstreamException e = last = failure(upstream, ClassicRequestBuilder.get("/").build());
         assertThat(e.kind()).isEqualTo(FailureKind.TLS_PROTOCOL_ERROR);

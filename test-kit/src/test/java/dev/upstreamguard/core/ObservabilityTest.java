@@ -8,8 +8,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.upstreamguard.core.deadline.RequestContext;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +35,7 @@ class ObservabilityTest {
 
     @Test
     void failedCallIsOneLogLineNamingTheLayerAndOneTimedMetric() {
-        try (FaultServer server = FaultServer.start(Fault.resetAfterRequest());
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.resetAfterRequest());
                 Upstream upstream = Upstream.builder("billing").baseUri(server.baseUri())
                         .policy(policy().build()).meterRegistry(registry).build()) {
             try (RequestContext.Scope ignored = RequestContext.of("corr-123", null, null).attach()) {
@@ -56,7 +56,7 @@ class ObservabilityTest {
 
     @Test
     void successfulCallIsTimedWithItsStatus() throws Exception {
-        try (FaultServer server = FaultServer.start(Fault.ok("fine"));
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.ok("fine"));
                 Upstream upstream = Upstream.builder("billing").baseUri(server.baseUri())
                         .policy(policy().build()).meterRegistry(registry).build()) {
             upstream.execute(ClassicRequestBuilder.get("/").build());

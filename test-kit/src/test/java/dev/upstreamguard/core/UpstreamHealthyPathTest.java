@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.core.deadline.Deadline;
 import dev.upstreamguard.core.deadline.RequestContext;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
-import dev.upstreamguard.core.testing.JettyUpstream;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.time.Duration;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -16,12 +17,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class UpstreamHealthyPathTest {
-    private JettyUpstream server;
+    private FaultyUpstream server;
     private Upstream upstream;
 
     @BeforeEach
     void start() throws Exception {
-        server = JettyUpstream.start();
+        server = FaultyUpstream.start(Fault.ok("application/json", "{\"ok\":true}"));
         upstream = Upstream.builder("users").baseUri(server.baseUri() + "/v1").build();
     }
 
@@ -42,7 +43,7 @@ class UpstreamHealthyPathTest {
 
     @Test
     void keepsTheUpstreamsContentLengthWhenItMatchesTheBody() throws Exception {
-        try (FaultServer faults = FaultServer.start(Fault.ok("hello"));
+        try (FaultyUpstream faults = FaultyUpstream.start(Fault.ok("hello"));
                 Upstream direct = Upstream.builder("direct").baseUri(faults.baseUri()).build()) {
             UpstreamResponse r = direct.execute(ClassicRequestBuilder.get("/x").build());
             assertThat(r.header("Content-Length")).isEqualTo("5");
@@ -57,10 +58,10 @@ class UpstreamHealthyPathTest {
         try (RequestContext.Scope ignored = RequestContext.of(id, Deadline.after(Duration.ofMillis(1500)), null).attach()) {
             upstream.execute(ClassicRequestBuilder.get("/ping").build());
         }
-        var headers = server.lastRequestHeaders();
-        assertThat(headers.get("X-Request-ID")).isEqualTo(id);
-        assertThat(headers.get("traceparent")).matches("00-" + id + "-[0-9a-f]{16}-01");
-        assertThat(Long.parseLong(headers.get("X-Request-Timeout-Ms"))).isBetween(1L, 1500L);
+        var headers = server.takeRequest(Duration.ofSeconds(1));
+        assertThat(headers.header("X-Request-ID")).isEqualTo(id);
+        assertThat(headers.header("traceparent")).matches("00-" + id + "-[0-9a-f]{16}-01");
+        assertThat(Long.parseLong(headers.header("X-Request-Timeout-Ms"))).isBetween(1L, 1500L);
     }
 
     @Test
@@ -69,7 +70,7 @@ class UpstreamHealthyPathTest {
         try (RequestContext.Scope ignored = RequestContext.of("abc", null, incoming).attach()) {
             upstream.execute(ClassicRequestBuilder.get("/ping").build());
         }
-        String sent = server.lastRequestHeaders().get("traceparent");
+        String sent = server.takeRequest(Duration.ofSeconds(1)).header("traceparent");
         assertThat(sent).startsWith("00-0af7651916cd43dd8448eb211c80319c-").endsWith("-01").isNotEqualTo(incoming);
     }
 
@@ -78,6 +79,6 @@ class UpstreamHealthyPathTest {
         String body = upstream.httpClient().execute(new HttpGet(server.baseUri() + "/x"),
                 response -> response.getCode() + " " + EntityUtils.toString(response.getEntity()));
         assertThat(body).isEqualTo("200 {\"ok\":true}");
-        assertThat(server.lastRequestHeaders().get("X-Request-Timeout-Ms")).isNotNull();
+        assertThat(server.takeRequest(Duration.ofSeconds(1)).header("X-Request-Timeout-Ms")).isNotNull();
     }
 }

@@ -11,8 +11,8 @@ import static org.awaitility.Awaitility.await;
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.deadline.Deadline;
 import dev.upstreamguard.core.deadline.RequestContext;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.time.Duration;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class DeadlineEnforcementTest {
 
     @Test
     void requestContextDeadlineBoundsTheWholeCall() {
-        try (FaultServer server = FaultServer.start(Fault.blackhole())) {
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.blackhole())) {
             Upstream upstream = upstream(server.baseUri(), policy().requestTimeout(Duration.ofSeconds(10))
                     .attemptTimeout(Duration.ofSeconds(5)).build());
             Duration budget = Duration.ofMillis(300);
@@ -40,7 +40,7 @@ class DeadlineEnforcementTest {
 
     @Test
     void expiredDeadlineFailsWithoutTouchingTheNetwork() {
-        try (FaultServer server = FaultServer.start(Fault.ok("never"))) {
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.ok("never"))) {
             Upstream upstream = upstream(server.baseUri(), policy().build());
             UpstreamException e;
             try (RequestContext.Scope ignored = RequestContext.of("id", Deadline.after(Duration.ZERO), null).attach()) {
@@ -56,7 +56,7 @@ class DeadlineEnforcementTest {
 
     @Test
     void closingTheUpstreamLeavesNoTimerThreadBehind() throws Exception {
-        try (FaultServer server = FaultServer.start(Fault.ok("x"))) {
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.ok("x"))) {
             Upstream upstream = Upstream.builder("threads-check").baseUri(server.baseUri()).build();
             upstream.execute(ClassicRequestBuilder.get("/").build());
             assertThat(Thread.getAllStackTraces().keySet())

@@ -3,9 +3,9 @@ package dev.upstreamguard.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
-import dev.upstreamguard.core.testing.LeakCheck;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.junit.LeakCheck;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ class LeakCheckTest {
     @Test
     void failsWhenAResponseIsLeftOpen() throws Exception {
         LeakCheck check = new LeakCheck((Upstream u) -> u.connectionPoolStats().getLeased());
-        FaultServer server = check.track(FaultServer.start(Fault.ok("x")));
+        FaultyUpstream server = check.track(FaultyUpstream.start(Fault.ok("x")));
         Upstream upstream = check.checked(Upstream.builder("leaky").baseUri(server.baseUri()).build());
         // Bypass the guard's buffering: a raw pool lease held by an unclosed stream.
         upstream.connectionPoolStats();

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.retry.RetryBudgetConfig;
 import dev.upstreamguard.core.retry.RetryPolicy;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.time.Duration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.hc.core5.http.ContentType;
@@ -17,17 +17,17 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.upstreamguard.core.testing.LeakCheck;
+import dev.upstreamguard.test.junit.LeakCheck;
 
 class RetryBehaviourTest {
-    private FaultServer server;
+    private FaultyUpstream server;
     private Upstream upstream;
 
     @RegisterExtension
     final LeakCheck resources = new LeakCheck((Upstream u) -> u.connectionPoolStats().getLeased());
 
     private void start(Fault fault, UpstreamPolicy policy) {
-        server = resources.track(FaultServer.start(fault));
+        server = resources.track(FaultyUpstream.start(fault));
         upstream = resources.checked(upstream(server.baseUri(), policy));
     }
 
@@ -106,7 +106,7 @@ class RetryBehaviourTest {
     @Test
     void staleKeepAliveConnectionNeverSurfacesForAnIdempotentRequest() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        server = resources.track(FaultServer.start(Fault.staleKeepAlive("fresh")));
+        server = resources.track(FaultyUpstream.start(Fault.closeAfterResponse("fresh")));
         // No retries at all: only the stale-connection rule can save requests 2..5.
         upstream = resources.checked(Upstream.builder("backend").baseUri(server.baseUri()).meterRegistry(registry)
                 .policy(policy().retry(RetryPolicy.none()).build()).build());
@@ -124,7 +124,7 @@ class RetryBehaviourTest {
 
     @Test
     void staleConnectionIsNotSilentlyRetriedForAPost() throws Exception {
-        start(Fault.staleKeepAlive("fresh"), policy().retry(RetryPolicy.none()).build());
+        start(Fault.closeAfterResponse("fresh"), policy().retry(RetryPolicy.none()).build());
         upstream.execute(ClassicRequestBuilder.get("/warm").build());
         UpstreamException e = failure(upstream, ClassicRequestBuilder.post("/orders")
                 .setEntity(new StringEntity("{}", ContentType.APPLICATION_JSON)).build());
@@ -134,7 +134,7 @@ class RetryBehaviourTest {
 
     @Test
     void failuresReachExistingHttpClientCallSitesAsUpstreamException() {
-        upstream = resources.checked(upstream("http://127.0.0.1:" + FaultServer.refusedPort(), policy().build()));
+        upstream = resources.checked(upstream("http://127.0.0.1:" + FaultyUpstream.refusedPort(), policy().build()));
         UpstreamException e = org.assertj.core.api.Assertions.catchThrowableOfType(UpstreamException.class,
                 () -> upstream.httpClient().execute(
                         new org.apache.hc.client5.http.classic.methods.HttpGet(upstream.baseUri().resolve("/x")),

@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upstreamguard.core.classify.FailureKind;
-import dev.upstreamguard.core.testing.JettyUpstream;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import dev.upstreamguard.core.validate.ResponseValidation;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -16,12 +17,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ValidationTest {
-    private JettyUpstream server;
+    private FaultyUpstream server;
     private Upstream upstream;
 
     @BeforeEach
     void start() throws Exception {
-        server = JettyUpstream.start();
+        server = FaultyUpstream.start(Fault.ok("application/json", "{\"ok\":true}"));
     }
 
     @AfterEach
@@ -40,7 +41,7 @@ class ValidationTest {
 
     @Test
     void wrongContentTypeIsAFailureNotData() {
-        server.answer(200, "text/html", "<html>login page</html>");
+        server.respond(Fault.status(200, "<html>login page</html>", "Content-Type", "text/html"));
         UpstreamException e = failWith(ResponseValidation.builder().contentTypes("application/json").build());
         assertThat(e.kind()).isEqualTo(FailureKind.RESPONSE_INVALID);
         assertThat(e.status()).isEqualTo(502);
@@ -51,14 +52,14 @@ class ValidationTest {
 
     @Test
     void emptyBodyFailsWhenABodyIsRequired() {
-        server.answer(200, "application/json", "");
+        server.respond(Fault.status(200, "", "Content-Type", "application/json"));
         UpstreamException e = failWith(ResponseValidation.builder().requireBody(true).build());
         assertThat(e.details()).isEqualTo("empty body");
     }
 
     @Test
     void userRuleThatRejectsTheBodyNamesTheRule() {
-        server.answer(200, "application/json", "{\"truncated\":");
+        server.respond(Fault.status(200, "{\"truncated\":", "Content-Type", "application/json"));
         UpstreamException e = failWith(ResponseValidation.builder()
                 .rule("json-object", r -> r.bodyAsString().trim().endsWith("}")).build());
         assertThat(e.details()).isEqualTo("rule 'json-object' failed");
@@ -74,7 +75,7 @@ class ValidationTest {
 
     @Test
     void bodyOverTheLimitIsBodySizeError() {
-        server.answer(200, "application/json", "x".repeat(5000));
+        server.respond(Fault.status(200, "x".repeat(5000), "Content-Type", "application/json"));
         UpstreamException e = failWith(ResponseValidation.builder().maxBodyBytes(1000).build());
         assertThat(e.kind()).isEqualTo(FailureKind.HTTP_RESPONSE_BODY_SIZE);
         assertThat(e.proxyStatus("upstream-guard")).contains("error=http_response_body_size");
@@ -82,7 +83,7 @@ class ValidationTest {
 
     @Test
     void unacceptedClientErrorStatusIsInvalid() {
-        server.answer(404, "application/json", "{}");
+        server.respond(Fault.status(404, "{}", "Content-Type", "application/json"));
         UpstreamException e = failWith(ResponseValidation.builder().acceptedStatuses("200-299").build());
         assertThat(e.details()).isEqualTo("status 404 not accepted");
         assertThat(e.receivedStatus()).isEqualTo(404);
@@ -90,7 +91,7 @@ class ValidationTest {
 
     @Test
     void clientErrorStatusIsDataByDefault() throws Exception {
-        server.answer(404, "application/json", "{\"error\":\"not found\"}");
+        server.respond(Fault.status(404, "{\"error\":\"not found\"}", "Content-Type", "application/json"));
         upstream = upstream(server.baseUri(), policy().build());
         assertThat(upstream.execute(ClassicRequestBuilder.get("/x").build()).status()).isEqualTo(404);
     }

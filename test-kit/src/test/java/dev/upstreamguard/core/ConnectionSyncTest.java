@@ -4,9 +4,9 @@ import static dev.upstreamguard.core.FaultTestSupport.policy;
 import static dev.upstreamguard.core.FaultTestSupport.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
-import dev.upstreamguard.core.testing.LeakCheck;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.junit.LeakCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +33,7 @@ class ConnectionSyncTest {
 
     @Test
     void bytesBeyondTheDeclaredContentLengthAreNotReadAsTheNextAnswer() throws Exception {
-        FaultServer server = resources.track(FaultServer.start(Fault.status(200, "ok" + SMUGGLED,
+        FaultyUpstream server = resources.track(FaultyUpstream.start(Fault.status(200, "ok" + SMUGGLED,
                 "Content-Length", "2")));
         Upstream upstream = resources.checked(upstream(server.baseUri(), policy().maxConcurrentCalls(1).build()));
 
@@ -46,7 +46,7 @@ class ConnectionSyncTest {
 
     @Test
     void connectionWithoutLeftoversIsStillReused() throws Exception {
-        FaultServer server = resources.track(FaultServer.start(Fault.ok("ok")));
+        FaultyUpstream server = resources.track(FaultyUpstream.start(Fault.ok("ok")));
         Upstream upstream = resources.checked(upstream(server.baseUri(), policy().maxConcurrentCalls(1).build()));
 
         for (int i = 0; i < 5; i++) {
