@@ -2,7 +2,7 @@ package dev.upstreamguard.reliability;
 
 import dev.upstreamguard.core.Upstream;
 import dev.upstreamguard.core.UpstreamPolicy;
-import dev.upstreamguard.core.testing.Fault;
+import dev.upstreamguard.test.Fault;
 import java.time.Duration;
 import java.util.List;
 import org.apache.hc.core5.util.TimeValue;
@@ -16,7 +16,7 @@ final class Fixtures {
 
     /**
      * An upstream on {@code baseUri} whose idle pooled connections are closed after 1 s (HttpClient's idle
-     * evictor), so that at the end of a run no idle keep-alive connection, and no fault-server thread serving
+     * evictor), so that at the end of a run no idle keep-alive connection, and no faulty-upstream thread serving
      * one, is left over: the thread and connection counts can then be compared with the baseline as they are.
      */
     static Upstream upstream(String name, String baseUri, UpstreamPolicy policy) {
@@ -51,7 +51,7 @@ final class Fixtures {
                 Fault.oversizedHeaders(64 * 1024),
                 Fault.oversizedHeaderLine(16 * 1024),
                 Fault.badGzip(),
-                Fault.staleKeepAlive(JSON_OK),
+                Fault.closeAfterResponse(JSON_OK),
                 Fault.sequence(Fault.resetAfterRequest(), Fault.ok("application/json", JSON_OK)));
     }
 }

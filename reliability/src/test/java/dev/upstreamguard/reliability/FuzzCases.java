@@ -1,7 +1,7 @@
 package dev.upstreamguard.reliability;
 
-import dev.upstreamguard.reliability.ByteUpstream.After;
-import dev.upstreamguard.reliability.ByteUpstream.Answer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.Fault.After;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +45,14 @@ final class FuzzCases {
     private FuzzCases() {
     }
 
+    /** The bytes for one request, written in {@code pieces} writes, and what follows. */
+    record Answer(byte[] bytes, int pieces, After after) {
+        /** The kit's fault that writes exactly this answer. */
+        Fault fault() {
+            return Fault.raw(bytes, pieces, after);
+        }
+    }
+
     /** The answer of case {@code index} for {@code seed}. */
     static Answer answer(long seed, int index) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
@@ -52,19 +60,19 @@ final class FuzzCases {
         byte[] bytes = kind == 0 ? randomBytes(r) : kind == 1 ? mutated(r, index) : assembled(r, index);
         int pieces = r.nextInt(10) < 7 ? 1 : 2 + r.nextInt(7);
         int a = r.nextInt(100);
-        After after = a < 55 ? After.CLOSE : a < 85 ? After.KEEP : a < 95 ? After.RESET : After.STALL;
+        After after = a < 55 ? After.FIN : a < 85 ? After.KEEP_ALIVE : a < 95 ? After.RST : After.STALL;
         // A kept-alive answer goes out in one write. Bytes beyond a complete response that arrive in a later
         // segment, after the client has sent its next request on the connection, cannot be told from the answer
         // to that request by any HTTP/1.1 client (nginx has the same limit); bytes that arrived before it are
         // what the client must never take for an answer, and the canaries check exactly that.
-        return new Answer(bytes, after == After.KEEP ? 1 : pieces, after);
+        return new Answer(bytes, after == After.KEEP_ALIVE ? 1 : pieces, after);
     }
 
     /** A valid answer whose body names the case: any other answer to it means the client mixed up responses. */
     static Answer canary(int index) {
         String body = "canary-" + index;
         return new Answer(ascii("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
-                + "\r\n\r\n" + body), 1, After.KEEP);
+                + "\r\n\r\n" + body), 1, After.KEEP_ALIVE);
     }
 
     private static byte[] randomBytes(SplittableRandom r) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.upstreamguard.core.Upstream;
 import dev.upstreamguard.core.UpstreamPolicy;
 import dev.upstreamguard.core.retry.RetryPolicy;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import dev.upstreamguard.servlet.UpstreamGuardConfig;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,7 +64,7 @@ class HostileInputTest {
     private static final List<String> NEVER_IN_HEAD = List.of("Set-Cookie", "X-Injected", "alert(");
     private static final List<String> NEVER_IN_HTML = List.of("\"onmouseover", "'onmouseover", "{{");
 
-    private static FaultServer healthy;
+    private static FaultyUpstream healthy;
     private static Upstream ok;
     private static Upstream fail;
     private static GatewayApp app;
@@ -72,12 +72,12 @@ class HostileInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        healthy = FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK));
+        healthy = FaultyUpstream.start(Fault.ok("application/json", Fixtures.JSON_OK));
         UpstreamPolicy policy = UpstreamPolicy.builder().requestTimeout(Duration.ofSeconds(2))
                 .attemptTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofMillis(500))
                 .poolLeaseTimeout(Duration.ofMillis(500)).circuitBreakerEnabled(false).build();
         ok = Fixtures.upstream("ok", healthy.baseUri(), policy);
-        fail = Fixtures.upstream("fail", "http://127.0.0.1:" + FaultServer.refusedPort(),
+        fail = Fixtures.upstream("fail", "http://127.0.0.1:" + FaultyUpstream.refusedPort(),
                 UpstreamPolicy.from(policy).retry(RetryPolicy.none()).build());
         app = GatewayApp.builder(UpstreamGuardConfig.builder().siteName("Hostile input").build())
                 .outerFilter(new RawHeaderInjector())

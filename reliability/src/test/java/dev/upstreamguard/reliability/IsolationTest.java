@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.core.Upstream;
 import dev.upstreamguard.core.UpstreamPolicy;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
-import dev.upstreamguard.core.testing.LeakCheck;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.junit.LeakCheck;
 import dev.upstreamguard.servlet.UpstreamGuardConfig;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -59,8 +59,8 @@ class IsolationTest {
 
     @Test
     void blackholedUpstreamNeitherSlowsNorFailsTheHealthyOne() throws Exception {
-        FaultServer aServer = resources.track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
-        FaultServer bServer = resources.track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
+        FaultyUpstream aServer = resources.track(FaultyUpstream.start(Fault.ok("application/json", Fixtures.JSON_OK)));
+        FaultyUpstream bServer = resources.track(FaultyUpstream.start(Fault.ok("application/json", Fixtures.JSON_OK)));
         UpstreamPolicy policy = UpstreamPolicy.builder()
                 .requestTimeout(DEADLINE)
                 .attemptTimeout(Duration.ofMillis(500))
@@ -244,13 +244,13 @@ class IsolationTest {
     }
 
     /** A's and B's traffic for {@code duration}; A alternates healthy / blackholed every slice if asked. */
-    private static Run run(GatewayApp app, FaultServer aServer, Duration duration, boolean alternating, long seed)
+    private static Run run(GatewayApp app, FaultyUpstream aServer, Duration duration, boolean alternating, long seed)
             throws Exception {
         ScheduledExecutorService switcher = Executors.newSingleThreadScheduledExecutor();
         Run run = new Run(alternating, duration);
         if (alternating) {
             long[] slice = {0};
-            switcher.scheduleAtFixedRate(() -> aServer.fault(slice[0]++ % 2 == 0
+            switcher.scheduleAtFixedRate(() -> aServer.respond(slice[0]++ % 2 == 0
                     ? Fault.ok("application/json", Fixtures.JSON_OK) : Fault.blackhole()),
                     0, SLICE_NANOS, TimeUnit.NANOSECONDS);
         }
@@ -270,7 +270,7 @@ class IsolationTest {
         } finally {
             switcher.shutdownNow();
             run.hiccups.close();
-            aServer.fault(Fault.ok("application/json", Fixtures.JSON_OK));
+            aServer.respond(Fault.ok("application/json", Fixtures.JSON_OK));
         }
         run.judge();
         assertThat(switcher.awaitTermination(5, TimeUnit.SECONDS)).isTrue();

@@ -8,9 +8,9 @@ import dev.upstreamguard.core.UpstreamException;
 import dev.upstreamguard.core.UpstreamPolicy;
 import dev.upstreamguard.core.UpstreamResponse;
 import dev.upstreamguard.core.classify.FailureKind;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
-import dev.upstreamguard.core.testing.LeakCheck;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.junit.LeakCheck;
 import dev.upstreamguard.servlet.UpstreamGuardConfig;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +42,7 @@ class ResponseEdgeCasesTest {
     @ParameterizedTest
     @ValueSource(strings = {"HTTP/-1.1 200 OK", "HTTP/1.-1 200 OK", "HTTP/1.1 000 OK"})
     void statusLineHttpCoreRejectsIsAProtocolErrorNotAnInternalError(String statusLine) throws Exception {
-        FaultServer server = resources.track(FaultServer.start(Fault.invalidStatusLine(statusLine)));
+        FaultyUpstream server = resources.track(FaultyUpstream.start(Fault.invalidStatusLine(statusLine)));
         Upstream upstream = resources.checked(Upstream.builder("versions").baseUri(server.baseUri())
                 .policy(policy()).build());
 
@@ -67,7 +67,7 @@ class ResponseEdgeCasesTest {
     void bytesBeyondAResponseNeverBecomeTheNextCallsAnswer() throws Exception {
         // Content-Length 2, but a whole second response follows the body on the kept-alive connection.
         String smuggled = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\n\r\nsmuggled";
-        FaultServer server = resources.track(FaultServer.start(Fault.status(200, "ok" + smuggled,
+        FaultyUpstream server = resources.track(FaultyUpstream.start(Fault.status(200, "ok" + smuggled,
                 "Content-Length", "2")));
         Upstream upstream = resources.checked(Upstream.builder("extra").baseUri(server.baseUri())
                 .policy(UpstreamPolicy.from(policy()).maxConcurrentCalls(1).build()).build());

@@ -9,7 +9,9 @@ import dev.upstreamguard.core.UpstreamPolicy;
 import dev.upstreamguard.core.UpstreamResponse;
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.retry.RetryPolicy;
-import dev.upstreamguard.reliability.ByteUpstream.Answer;
+import dev.upstreamguard.reliability.FuzzCases.Answer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +61,7 @@ class ResponseFuzzTest {
         AtomicLong slowestNanos = new AtomicLong();
         AtomicInteger canaries = new AtomicInteger();
         AtomicIntegerArray current = new AtomicIntegerArray(WORKERS);
-        try (ByteUpstream server = new ByteUpstream(ResponseFuzzTest::answerFor);
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.dynamic(r -> answerFor(r.path()).fault()));
                 Upstream upstream = Upstream.builder("fuzz").baseUri(server.baseUri())
                         .policy(UpstreamPolicy.builder()
                                 .requestTimeout(DEADLINE)
@@ -132,7 +134,7 @@ class ResponseFuzzTest {
             assertThat(problems.problems()).as(problems.problemSummary()).isZero();
             assertThat(released).as("no connection leased at the end (%d leased)", leased).isTrue();
             assertThat(allClosed).as("no connection left open at the upstream once the pool closed").isTrue();
-            assertThat(server.errors()).as("answers the fixture failed to make").isZero();
+            assertThat(server.answerErrors()).as("answers the fixture failed to make").isZero();
             assertThat(outcomes.get("canary ok") + outcomes.get("canary failed, classified")).as("canaries ended")
                     .isEqualTo(canaries.get());
         }
@@ -157,7 +159,7 @@ class ResponseFuzzTest {
             return FuzzCases.canary(Integer.parseInt(target.substring(8)));
         }
         return new Answer(FuzzCases.ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nredirected"), 1,
-                ByteUpstream.After.CLOSE);
+                Fault.After.FIN);
     }
 
     private static String describe(int i, boolean canary) {

@@ -6,9 +6,9 @@ import dev.upstreamguard.core.Upstream;
 import dev.upstreamguard.core.UpstreamPolicy;
 import dev.upstreamguard.core.retry.RetryBudgetConfig;
 import dev.upstreamguard.core.retry.RetryPolicy;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
-import dev.upstreamguard.core.testing.LeakCheck;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.junit.LeakCheck;
 import dev.upstreamguard.servlet.UpstreamGuardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,8 +39,8 @@ class RetryStormTest {
 
     @Test
     void attemptsPerRequestStayWithinTheRetryBudgetWhenTheUpstreamAlwaysFails() throws Exception {
-        FaultServer failing = resources.track(FaultServer.start(Fault.status(503, "down")));
-        FaultServer failingToo = resources.track(FaultServer.start(Fault.status(503, "down")));
+        FaultyUpstream failing = resources.track(FaultyUpstream.start(Fault.status(503, "down")));
+        FaultyUpstream failingToo = resources.track(FaultyUpstream.start(Fault.status(503, "down")));
         RetryBudgetConfig budget = RetryBudgetConfig.ofDefaults();
         UpstreamPolicy policy = UpstreamPolicy.builder()
                 .requestTimeout(Duration.ofSeconds(2))

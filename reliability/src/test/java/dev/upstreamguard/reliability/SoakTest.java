@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.upstreamguard.core.Upstream;
 import dev.upstreamguard.core.UpstreamPolicy;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
-import dev.upstreamguard.core.testing.LeakCheck;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.junit.LeakCheck;
 import dev.upstreamguard.servlet.UpstreamGuardConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -73,8 +73,8 @@ class SoakTest {
 
     @Test
     void mixedTrafficOverTheWholeFaultCatalogueIsAnsweredInTimeAndLeavesNothingBehind() throws Exception {
-        FaultServer healthyServer = resources.track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
-        FaultServer chaosServer = resources.track(FaultServer.start(Fault.ok("application/json", Fixtures.JSON_OK)));
+        FaultyUpstream healthyServer = resources.track(FaultyUpstream.start(Fault.ok("application/json", Fixtures.JSON_OK)));
+        FaultyUpstream chaosServer = resources.track(FaultyUpstream.start(Fault.ok("application/json", Fixtures.JSON_OK)));
         UpstreamPolicy policy = UpstreamPolicy.builder()
                 .requestTimeout(REQUEST_TIMEOUT)
                 .attemptTimeout(Duration.ofMillis(800))
@@ -87,7 +87,7 @@ class SoakTest {
         upstreams.put("healthy", Fixtures.upstream("healthy", healthyServer.baseUri(), policy));
         upstreams.put("chaos", Fixtures.upstream("chaos", chaosServer.baseUri(), withoutBreaker));
         upstreams.put("guarded", Fixtures.upstream("guarded", chaosServer.baseUri(), policy));
-        upstreams.put("refused", Fixtures.upstream("refused", "http://127.0.0.1:" + FaultServer.refusedPort(),
+        upstreams.put("refused", Fixtures.upstream("refused", "http://127.0.0.1:" + FaultyUpstream.refusedPort(),
                 withoutBreaker));
         upstreams.values().forEach(resources::track);
         GatewayApp.Builder builder = GatewayApp.builder(UpstreamGuardConfig.builder()
@@ -193,7 +193,7 @@ class SoakTest {
     }
 
     /** Runs the load for {@code duration} while the chaos upstream changes its fault every 100 ms. */
-    private long load(GatewayApp app, FaultServer chaosServer, Run run, Duration duration, long seed)
+    private long load(GatewayApp app, FaultyUpstream chaosServer, Run run, Duration duration, long seed)
             throws InterruptedException {
         List<Fault> catalogue = Fixtures.catalogue();
         SplittableRandom chaosRandom = new SplittableRandom(seed);
@@ -203,7 +203,7 @@ class SoakTest {
             return t;
         });
         chaos.scheduleAtFixedRate(() -> {
-            chaosServer.fault(catalogue.get(chaosRandom.nextInt(catalogue.size())));
+            chaosServer.respond(catalogue.get(chaosRandom.nextInt(catalogue.size())));
             run.switches.incrementAndGet();
         }, 0, 100, TimeUnit.MILLISECONDS);
         run.hiccups = new HiccupMeter("soak-hiccups");
@@ -299,21 +299,21 @@ class SoakTest {
     }
 
     /**
-     * A fault server keeps its latest {@value FaultServer#MAX_RECORDED} requests: sends it that many (with a
+     * A fault server keeps its latest {@value FaultyUpstream#MAX_RECORDED} requests: sends it that many (with a
      * healthy fault, straight over a socket) so that its record is full before the baseline and the fixture's
      * memory stays the same from there on.
      */
-    private static void fillRequestRecords(FaultServer server) throws IOException {
-        server.fault(Fault.ok("application/json", Fixtures.JSON_OK));
+    private static void fillRequestRecords(FaultyUpstream server) throws IOException {
+        server.respond(Fault.ok("application/json", Fixtures.JSON_OK));
         byte[] request = RawHttpConnection.get("/fill", List.of());
         try (RawHttpConnection connection = new RawHttpConnection(server.port())) {
-            for (int i = 0; i < 5 * FaultServer.MAX_RECORDED && server.requestsReceived() <= FaultServer.MAX_RECORDED;
+            for (int i = 0; i < 5 * FaultyUpstream.MAX_RECORDED && server.requestsReceived() <= FaultyUpstream.MAX_RECORDED;
                     i++) {
                 connection.exchange(request, 5_000);
             }
         }
         assertThat(server.requestsReceived()).as("requests recorded by the fault server")
-                .isGreaterThan(FaultServer.MAX_RECORDED);
+                .isGreaterThan(FaultyUpstream.MAX_RECORDED);
     }
 
     private static int weighted(SplittableRandom random) {
@@ -339,7 +339,7 @@ class SoakTest {
 
     /**
      * Waits until the app is idle: no call in flight, no leased connection, the idle pooled connections evicted
-     * (so no fault-server thread serves one) and Jetty's pool shrunk to its minimum.
+     * (so no faulty-upstream thread serves one) and Jetty's pool shrunk to its minimum.
      */
     private static void settle(GatewayApp app, Map<String, Upstream> upstreams) {
         await("the app to become idle").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
@@ -347,7 +347,7 @@ class SoakTest {
                 .until(() -> upstreams.values().stream().allMatch(u -> u.connectionPoolStats().getLeased() == 0
                                 && u.connectionPoolStats().getAvailable() == 0)
                         && upstreams.keySet().stream().allMatch(r -> app.route(r).inFlight() == 0)
-                        && JvmSnapshot.threadNames().stream().noneMatch(n -> n.matches("fault-server-[0-9]+-[0-9]+"))
+                        && JvmSnapshot.threadNames().stream().noneMatch(n -> n.matches("faulty-upstream-[0-9]+-[0-9]+"))
                         && app.threadPool().getThreads() <= app.threadPool().getMinThreads());
     }
 

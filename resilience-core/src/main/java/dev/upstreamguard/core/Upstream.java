@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import javax.net.ssl.SSLContext;
+import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
@@ -96,7 +97,7 @@ public final class Upstream implements Closeable {
         GuardExecHandler handler = new GuardExecHandler(name, policy, circuitBreaker, bulkhead, metrics, scheduler,
                 b.clock, b.random, report);
         GuardClientFactory.GuardClient built = GuardClientFactory.build(policy, handler, b.sslContext,
-                b.clientCustomizer);
+                b.dnsResolver, b.clientCustomizer);
         this.client = built.client();
         this.pool = built.pool();
     }
@@ -238,6 +239,7 @@ public final class Upstream implements Closeable {
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private Consumer<HttpClientBuilder> clientCustomizer = b -> { };
         private SSLContext sslContext;
+        private DnsResolver dnsResolver;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -319,6 +321,20 @@ public final class Upstream implements Closeable {
         /** The TLS context for https upstreams (trust store, client certificate); default the JVM's. */
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /**
+         * How host names are resolved when connecting; default the system's ({@code InetAddress}, with the JVM's
+         * DNS cache). The resolver is used by this upstream's connection pool for every new connection, so a test
+         * can make a name fail ({@code UnknownHostException} becomes {@code dns_error}) or point it at another
+         * address, and an application can plug in its own resolver (a service registry, a fixed host table).
+         * A lookup is bounded by the policy's connect timeout: one that has not answered by then fails the attempt as
+         * {@code dns_error} with the details "DNS lookup timed out" (the lookup itself finishes on its own daemon
+         * thread).
+         */
+        public Builder dnsResolver(DnsResolver dnsResolver) {
+            this.dnsResolver = Objects.requireNonNull(dnsResolver, "dnsResolver");
             return this;
         }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -41,12 +42,20 @@ public final class GuardClientFactory {
 
     public static GuardClient build(UpstreamPolicy policy, GuardExecHandler handler, SSLContext sslContext,
             Consumer<HttpClientBuilder> customizer) {
+        return build(policy, handler, sslContext, null, customizer);
+    }
+
+    /** Like {@link #build(UpstreamPolicy, GuardExecHandler, SSLContext, Consumer)}; a null resolver means the system's. */
+    public static GuardClient build(UpstreamPolicy policy, GuardExecHandler handler, SSLContext sslContext,
+            DnsResolver dnsResolver, Consumer<HttpClientBuilder> customizer) {
         PoolingHttpClientConnectionManagerBuilder poolBuilder = PoolingHttpClientConnectionManagerBuilder.create();
         if (sslContext != null) {
             poolBuilder.setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext));
         }
-        // The JDK's lookup has no timeout of its own (the resolver's retries can take 10 s and more).
-        poolBuilder.setDnsResolver(new BoundedDnsResolver(SystemDefaultDnsResolver.INSTANCE, policy.connectTimeout()));
+        // A lookup has no timeout of its own (the JDK resolver's retries can take 10 s and more): every resolver,
+        // the system's or the caller's, is bounded by the connect timeout.
+        poolBuilder.setDnsResolver(new BoundedDnsResolver(
+                dnsResolver != null ? dnsResolver : SystemDefaultDnsResolver.INSTANCE, policy.connectTimeout()));
         PoolingHttpClientConnectionManager pool = poolBuilder
                 .setMaxConnTotal(policy.maxConcurrentCalls())
                 .setMaxConnPerRoute(policy.maxConcurrentCalls())

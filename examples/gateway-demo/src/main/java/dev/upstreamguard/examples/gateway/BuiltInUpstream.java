@@ -1,13 +1,13 @@
 package dev.upstreamguard.examples.gateway;
 
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The demo's misbehaving upstream: one {@link FaultServer} on a loopback port per {@link DemoRoute} (none for
+ * The demo's misbehaving upstream: one {@link FaultyUpstream} on a loopback port per {@link DemoRoute} (none for
  * {@link DemoRoute#REFUSED}, whose port nothing listens on), plus a healthy one behind the {@code backend} upstream
  * that {@code /api/**} forwards to. Started before the application context, closed with it.
  */
@@ -15,23 +15,23 @@ public final class BuiltInUpstream implements AutoCloseable {
     /** The upstream {@code /api/**} forwards to. */
     public static final String BACKEND = "backend";
 
-    private final Map<DemoRoute, FaultServer> servers = new EnumMap<>(DemoRoute.class);
+    private final Map<DemoRoute, FaultyUpstream> servers = new EnumMap<>(DemoRoute.class);
     private final Map<DemoRoute, String> baseUris = new EnumMap<>(DemoRoute.class);
-    private final FaultServer backend;
+    private final FaultyUpstream backend;
 
     private BuiltInUpstream() {
         try {
             for (DemoRoute route : DemoRoute.values()) {
                 Fault fault = route.fault();
                 if (fault == null) {
-                    baseUris.put(route, "http://127.0.0.1:" + FaultServer.refusedPort());
+                    baseUris.put(route, "http://127.0.0.1:" + FaultyUpstream.refusedPort());
                 } else {
-                    FaultServer server = FaultServer.start(fault);
+                    FaultyUpstream server = FaultyUpstream.start(fault);
                     servers.put(route, server);
                     baseUris.put(route, server.baseUri());
                 }
             }
-            backend = FaultServer.start(Fault.ok("application/json",
+            backend = FaultyUpstream.start(Fault.ok("application/json",
                     "{\"message\":\"hello from the built-in backend\"}"));
         } catch (RuntimeException e) {
             close();
@@ -58,19 +58,19 @@ public final class BuiltInUpstream implements AutoCloseable {
     }
 
     /** The server behind {@code route}, or {@code null} for {@link DemoRoute#REFUSED}. */
-    public FaultServer server(DemoRoute route) {
+    public FaultyUpstream server(DemoRoute route) {
         return servers.get(route);
     }
 
     /** The server behind the {@code backend} upstream. */
-    public FaultServer backend() {
+    public FaultyUpstream backend() {
         return backend;
     }
 
     /** Closes every server. Idempotent. */
     @Override
     public void close() {
-        servers.values().forEach(FaultServer::close);
+        servers.values().forEach(FaultyUpstream::close);
         if (backend != null) {
             backend.close();
         }

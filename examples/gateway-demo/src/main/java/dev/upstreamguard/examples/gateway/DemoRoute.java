@@ -1,6 +1,6 @@
 package dev.upstreamguard.examples.gateway;
 
-import dev.upstreamguard.core.testing.Fault;
+import dev.upstreamguard.test.Fault;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -17,7 +17,7 @@ public enum DemoRoute {
     STALE("Advertises keep-alive, then closes every connection right after answering: the next call on that"
             + " pooled connection meets a closed socket, the classic cause of intermittent 502s.",
             "200 OK: the stale connection is retried once on a fresh one", 200, null,
-            () -> Fault.staleKeepAlive("{\"message\":\"fresh connection\"}")),
+            () -> Fault.closeAfterResponse("{\"message\":\"fresh connection\"}")),
     SLOW("Answers only after 10 seconds; each attempt may take 1 second.",
             "504 after two attempts of 1 s", 504, "http_response_timeout",
             () -> Fault.slowHeaders(Duration.ofSeconds(10))),

@@ -3,9 +3,9 @@ package dev.upstreamguard.examples.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.core.Upstream;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
-import dev.upstreamguard.core.testing.RecordedRequest;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.RecordedRequest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -23,12 +23,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ForwardingContractTest {
     private static final Fault JSON_OK = Fault.ok("application/json", "{\"ok\":true}");
-    private static FaultServer backend;
+    private static FaultyUpstream backend;
     private static RunningGateway gateway;
 
     @BeforeAll
     static void start() {
-        backend = FaultServer.start(JSON_OK);
+        backend = FaultyUpstream.start(JSON_OK);
         gateway = RunningGateway.start("--upstream-guard.upstreams.backend.base-uri=" + backend.baseUri(),
                 "--upstream-guard.request-timeout=2s", "--upstream-guard.upstreams.backend.attempt-timeout=1s",
                 "--upstream-guard.upstreams.backend.connect-timeout=500ms",
@@ -46,7 +46,7 @@ class ForwardingContractTest {
 
     @BeforeEach
     void healthyBackend() {
-        backend.fault(JSON_OK);
+        backend.respond(JSON_OK);
         // Each test starts with a closed breaker, whatever the failures of the tests before it.
         gateway.context().getBean("backendUpstream", Upstream.class).circuitBreaker().reset();
     }
@@ -168,7 +168,7 @@ class ForwardingContractTest {
 
     @Test
     void passesStatusHeadersAndBodyBack() throws Exception {
-        backend.fault(Fault.status(404, "{\"error\":\"no such order\"}", "Content-Type", "application/json",
+        backend.respond(Fault.status(404, "{\"error\":\"no such order\"}", "Content-Type", "application/json",
                 "X-Backend", "yes", "Set-Cookie", "a=1", "Keep-Alive", "timeout=5", "Connection", "X-Hop",
                 "X-Hop", "hidden", "X-Request-ID", "from-backend"));
 
@@ -185,7 +185,7 @@ class ForwardingContractTest {
 
     @Test
     void passesRedirectsBackInsteadOfFollowingThem() throws Exception {
-        backend.fault(Fault.status(302, "", "Location", "/elsewhere"));
+        backend.respond(Fault.status(302, "", "Location", "/elsewhere"));
 
         HttpResponse<String> response = gateway.get("/api/moved");
 
@@ -196,7 +196,7 @@ class ForwardingContractTest {
 
     @Test
     void answersABackendFailureWithTheLibrarysErrorResponse() throws Exception {
-        backend.fault(Fault.resetAfterRequest());
+        backend.respond(Fault.resetAfterRequest());
 
         HttpResponse<String> response = gateway.get("/api/reset-get", "Accept", "application/problem+json");
 
@@ -212,7 +212,7 @@ class ForwardingContractTest {
 
     @Test
     void doesNotRetryANonIdempotentPost() throws Exception {
-        backend.fault(Fault.resetAfterRequest());
+        backend.respond(Fault.resetAfterRequest());
 
         HttpResponse<String> response = RunningGateway.CLIENT.send(HttpRequest.newBuilder(
                         gateway.uri("/api/reset-post"))
@@ -228,7 +228,7 @@ class ForwardingContractTest {
 
     @Test
     void appliesTheRequestTimeoutProperty() throws Exception {
-        backend.fault(Fault.blackhole());
+        backend.respond(Fault.blackhole());
 
         long start = System.nanoTime();
         HttpResponse<String> response = gateway.get("/api/stalled", "Accept", "text/html");

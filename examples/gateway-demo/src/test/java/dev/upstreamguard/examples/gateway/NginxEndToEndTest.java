@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.upstreamguard.core.Upstream;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
-import dev.upstreamguard.core.testing.RecordedRequest;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.RecordedRequest;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,7 +41,7 @@ class NginxEndToEndTest {
     private static final Duration NGINX_UPSTREAM_IDLE = Duration.ofSeconds(30);
     private static final Fault OK = Fault.ok("application/json", "{\"ok\":true}");
 
-    private static FaultServer backend;
+    private static FaultyUpstream backend;
     private static RunningGateway gateway;
     private static Nginx nginx;
     private static CapturedLogs logs;
@@ -49,7 +49,7 @@ class NginxEndToEndTest {
     @BeforeAll
     static void start() {
         assumeTrue(Files.isExecutable(Nginx.BINARY), "nginx is not installed at " + Nginx.BINARY);
-        backend = FaultServer.start(OK);
+        backend = FaultyUpstream.start(OK);
         gateway = RunningGateway.start("--upstream-guard.upstreams.backend.base-uri=" + backend.baseUri(),
                 "--upstream-guard.request-timeout=" + REQUEST_TIMEOUT.toMillis() + "ms",
                 "--upstream-guard.upstreams.backend.attempt-timeout=1s",
@@ -81,7 +81,7 @@ class NginxEndToEndTest {
 
     @BeforeEach
     void healthyBackend() {
-        backend.fault(OK);
+        backend.respond(OK);
         gateway.context().getBean("backendUpstream", Upstream.class).circuitBreaker().reset();
     }
 
@@ -105,7 +105,7 @@ class NginxEndToEndTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(nginx.accessLog())
                 .anyMatch(line -> line.startsWith(okId + " \"GET /api/e2e/healthy HTTP/1.1\" 200")));
 
-        backend.fault(Fault.status(500, "upstream bug"));
+        backend.respond(Fault.status(500, "upstream bug"));
         HttpResponse<String> failed = viaNginx("/api/e2e/failing", "application/problem+json");
         String failedId = failed.headers().firstValue("X-Request-ID").orElseThrow();
 
@@ -124,7 +124,7 @@ class NginxEndToEndTest {
 
     @Test
     void gatewayDeadlineAnswersBeforeNginxGivesUp() throws Exception {
-        backend.fault(Fault.blackhole());
+        backend.respond(Fault.blackhole());
 
         long start = System.nanoTime();
         HttpResponse<String> response = viaNginx("/api/e2e/stalled", "text/html");

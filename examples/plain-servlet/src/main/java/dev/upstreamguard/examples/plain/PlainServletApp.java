@@ -2,8 +2,8 @@ package dev.upstreamguard.examples.plain;
 
 import dev.upstreamguard.core.Upstream;
 import dev.upstreamguard.core.UpstreamPolicy;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import dev.upstreamguard.servlet.UpstreamGuardConfig;
 import dev.upstreamguard.servlet.UpstreamGuardFilter;
 import jakarta.servlet.DispatcherType;
@@ -29,7 +29,7 @@ public final class PlainServletApp implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     private PlainServletApp(int port) throws Exception {
-        FaultServer healthy = FaultServer.start(Fault.ok("application/json", "{\"message\":\"hello from upstream\"}"));
+        FaultyUpstream healthy = FaultyUpstream.start(Fault.ok("application/json", "{\"message\":\"hello from upstream\"}"));
         resources.add(healthy);
         UpstreamPolicy policy = UpstreamPolicy.builder()
                 .requestTimeout(Duration.ofSeconds(5))
@@ -38,7 +38,7 @@ public final class PlainServletApp implements AutoCloseable {
                 .build();
         Upstream working = Upstream.builder("catalog").baseUri(healthy.baseUri()).policy(policy).build();
         Upstream refusing = Upstream.builder("inventory")
-                .baseUri("http://127.0.0.1:" + FaultServer.refusedPort()).policy(policy).build();
+                .baseUri("http://127.0.0.1:" + FaultyUpstream.refusedPort()).policy(policy).build();
         resources.add(working);
         resources.add(refusing);
 

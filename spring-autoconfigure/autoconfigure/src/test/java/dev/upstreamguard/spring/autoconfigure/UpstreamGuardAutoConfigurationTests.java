@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.upstreamguard.core.Upstream;
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,14 +29,14 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.client.RestClient;
 
 class UpstreamGuardAutoConfigurationTests {
-    private static FaultServer server;
+    private static FaultyUpstream server;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(UpstreamGuardAutoConfiguration.class));
 
     @BeforeAll
     static void startServer() {
-        server = FaultServer.start(Fault.ok("application/json", "{\"ok\":true}"));
+        server = FaultyUpstream.start(Fault.ok("application/json", "{\"ok\":true}"));
     }
 
     @AfterAll
@@ -71,7 +71,7 @@ class UpstreamGuardAutoConfigurationTests {
 
     @Test
     void restClientSendsThroughTheUpstreamPolicyToItsBaseUri() {
-        try (FaultServer users = FaultServer.start(Fault.ok("application/json", "{\"id\":42}"))) {
+        try (FaultyUpstream users = FaultyUpstream.start(Fault.ok("application/json", "{\"id\":42}"))) {
             runner.withPropertyValues("upstream-guard.upstreams.users.base-uri=" + users.baseUri() + "/users")
                     .run(context -> {
                         RestClient client = context.getBean("usersRestClient", RestClient.class);

@@ -3,9 +3,9 @@ package dev.upstreamguard.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
-import dev.upstreamguard.core.testing.RecordedRequest;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.RecordedRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -55,7 +55,7 @@ import org.springframework.web.client.RestClient;
                 "management.endpoints.web.exposure.include=health",
                 "management.endpoint.health.show-details=always" })
 class UpstreamGuardEndToEndTests {
-    private static final FaultServer BACKEND = FaultServer.start(Fault.ok("application/json", "{\"ok\":true}"));
+    private static final FaultyUpstream BACKEND = FaultyUpstream.start(Fault.ok("application/json", "{\"ok\":true}"));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @LocalServerPort
@@ -70,7 +70,7 @@ class UpstreamGuardEndToEndTests {
     @DynamicPropertySource
     static void upstreams(DynamicPropertyRegistry registry) {
         registry.add("upstream-guard.upstreams.backend.base-uri", () -> BACKEND.baseUri() + "/api");
-        registry.add("upstream-guard.upstreams.down.base-uri", () -> "http://127.0.0.1:" + FaultServer.refusedPort());
+        registry.add("upstream-guard.upstreams.down.base-uri", () -> "http://127.0.0.1:" + FaultyUpstream.refusedPort());
     }
 
     @AfterAll
@@ -80,7 +80,7 @@ class UpstreamGuardEndToEndTests {
 
     @BeforeEach
     void healthyBackend() {
-        BACKEND.fault(Fault.ok("application/json", "{\"ok\":true}"));
+        BACKEND.respond(Fault.ok("application/json", "{\"ok\":true}"));
     }
 
     @Test
@@ -110,7 +110,7 @@ class UpstreamGuardEndToEndTests {
 
     @Test
     void answersAStalledUpstreamWith504HtmlPage() throws Exception {
-        BACKEND.fault(Fault.blackhole());
+        BACKEND.respond(Fault.blackhole());
         HttpResponse<String> response = get("/backend", "Accept", "text/html", "X-Request-ID", "e2e-stalled-1");
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -122,7 +122,7 @@ class UpstreamGuardEndToEndTests {
 
     @Test
     void passesAnUpstream503OnWithItsRetryAfter() throws Exception {
-        BACKEND.fault(Fault.status(503, "busy", "Retry-After", "7"));
+        BACKEND.respond(Fault.status(503, "busy", "Retry-After", "7"));
         HttpResponse<String> response = get("/backend", "Accept", "text/plain");
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).contains("7");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.upstreamguard.core.Upstream;
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.util.Map;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ class UpstreamGuardHealthAutoConfigurationTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(UpstreamGuardAutoConfiguration.class,
                     UpstreamGuardHealthAutoConfiguration.class))
-            .withPropertyValues("upstream-guard.upstreams.backend.base-uri=http://127.0.0.1:" + FaultServer.refusedPort(),
+            .withPropertyValues("upstream-guard.upstreams.backend.base-uri=http://127.0.0.1:" + FaultyUpstream.refusedPort(),
                     "upstream-guard.upstreams.backend.retry.max-attempts=1",
                     "upstream-guard.upstreams.users.base-uri=http://127.0.0.1:9");
 

@@ -1,0 +1,51 @@
+package dev.upstreamguard.test;
+
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The fault for each request (or new connection), moving a script on: a sequence, a cycle or a seeded draw. */
+final class FaultScript {
+    private final Fault fault;
+    private final List<Fault> steps;
+    private final AtomicInteger used = new AtomicInteger();
+    private final Random random; // guarded by itself
+
+    FaultScript(Fault fault) {
+        this.fault = fault;
+        this.steps = switch (fault.kind) {
+            case SEQUENCE, CYCLE, RANDOM -> fault.steps;
+            default -> List.of(fault);
+        };
+        this.random = fault.kind == Fault.Kind.RANDOM ? new Random(fault.seed) : null;
+    }
+
+    /** The fault for the request just read; moves the script on. */
+    Fault next() {
+        if (random != null) {
+            synchronized (random) {
+                return random.nextDouble() < fault.probability ? steps.get(0) : steps.get(1);
+            }
+        }
+        int i = used.getAndIncrement();
+        return fault.kind == Fault.Kind.CYCLE ? steps.get(i % steps.size()) : steps.get(Math.min(i, steps.size() - 1));
+    }
+
+    /** Uses the current step if it is a connection fault (sequences and cycles only); returns it, or null. */
+    Fault takeConnectionFault() {
+        if (random != null) {
+            return null;
+        }
+        while (true) {
+            int i = used.get();
+            Fault step = fault.kind == Fault.Kind.CYCLE ? steps.get(i % steps.size())
+                    : steps.get(Math.min(i, steps.size() - 1));
+            if (!step.kind.onConnection()) {
+                return null;
+            }
+            if ((fault.kind != Fault.Kind.CYCLE && i >= steps.size() - 1) || used.compareAndSet(i, i + 1)) {
+                return step; // the last step of a sequence repeats without moving on
+            }
+        }
+    }
+}
