@@ -3,8 +3,8 @@ package dev.upstreamguard.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,7 +23,7 @@ class UpstreamsEndpointTests {
                     UpstreamGuardDoctorAutoConfiguration.class))
             .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
             .withPropertyValues("upstream-guard.probe.budget=5s", "upstream-guard.probe.idle=200ms",
-                    "upstream-guard.upstreams.down.base-uri=http://127.0.0.1:" + FaultServer.refusedPort(),
+                    "upstream-guard.upstreams.down.base-uri=http://127.0.0.1:" + FaultyUpstream.refusedPort(),
                     "upstream-guard.upstreams.down.retry.max-attempts=1");
 
     @Test
@@ -58,7 +58,7 @@ class UpstreamsEndpointTests {
 
     @Test
     void aHealthyUpstreamGaugesZeroWithPhaseNoneAndReasonOk() {
-        try (FaultServer server = FaultServer.start(Fault.ok("fine"))) {
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.ok("fine"))) {
             runner.withPropertyValues("upstream-guard.upstreams.up.base-uri=" + server.baseUri()).run(context -> {
                 WebEndpointResponse<Map<String, Object>> response = context.getBean(UpstreamsEndpoint.class)
                         .probe("up");
@@ -72,7 +72,7 @@ class UpstreamsEndpointTests {
 
     @Test
     void runsAtMostOneProbeAtATimePerUpstream() {
-        try (FaultServer server = FaultServer.start(Fault.blackhole())) {
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.blackhole())) {
             runner.withPropertyValues("upstream-guard.upstreams.stuck.base-uri=" + server.baseUri(),
                     "upstream-guard.probe.budget=3s").run(context -> {
                 UpstreamsEndpoint endpoint = context.getBean(UpstreamsEndpoint.class);

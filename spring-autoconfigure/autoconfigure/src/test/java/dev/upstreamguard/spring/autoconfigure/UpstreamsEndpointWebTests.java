@@ -2,7 +2,7 @@ package dev.upstreamguard.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.upstreamguard.core.testing.FaultServer;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +31,7 @@ class UpstreamsEndpointWebTests {
 
     @DynamicPropertySource
     static void upstreams(DynamicPropertyRegistry registry) {
-        registry.add("upstream-guard.upstreams.down.base-uri", () -> "http://127.0.0.1:" + FaultServer.refusedPort());
+        registry.add("upstream-guard.upstreams.down.base-uri", () -> "http://127.0.0.1:" + FaultyUpstream.refusedPort());
     }
 
     private HttpResponse<String> send(String method, String path) throws Exception {

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.upstreamguard.core.testing.Fault;
-import dev.upstreamguard.core.testing.FaultServer;
-import dev.upstreamguard.core.testing.LeakCheck;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.junit.LeakCheck;
 import java.time.Duration;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class ConnectionLifetimeTest {
 
     @Test
     void busyConnectionIsReplacedAfterItsLifetime() throws Exception {
-        FaultServer server = resources.track(FaultServer.start(Fault.ok("x")));
+        FaultyUpstream server = resources.track(FaultyUpstream.start(Fault.ok("x")));
         Upstream upstream = resources.track(upstream(server.baseUri(),
                 policy().maxConnectionLifetime(Duration.ofMillis(300)).build()));
         // Back-to-back calls: the connection never idles, so only its lifetime can retire it.
@@ -34,7 +34,7 @@ class ConnectionLifetimeTest {
 
     @Test
     void busyConnectionIsKeptWithinItsLifetime() throws Exception {
-        FaultServer server = resources.track(FaultServer.start(Fault.ok("x")));
+        FaultyUpstream server = resources.track(FaultyUpstream.start(Fault.ok("x")));
         Upstream upstream = resources.track(upstream(server.baseUri(), policy().build()));
         for (int i = 0; i < 20; i++) {
             upstream.execute(ClassicRequestBuilder.get("/").build());
