@@ -13,27 +13,30 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/testing.md shows excerpts of this module's tests: each block marked {@code <!-- guide-example: File.java -->}
+ * docs/testing.md and the README show excerpts of this module's tests: each block marked {@code <!-- guide-example: File.java -->}
  * must appear in that file (lines compared without their indentation; a line {@code ...} separates excerpts), so
  * every example in the guide is code that compiles and passes here.
  */
 class GuideExamplesTest {
-    private static final Path GUIDE = Path.of("..", "..", "docs", "testing.md");
+    private static final List<Path> GUIDES = List.of(Path.of("..", "..", "docs", "testing.md"),
+            Path.of("..", "..", "README.md"));
     private static final Path SOURCES = Path.of("src", "test", "java", "dev", "upstreamguard", "examples", "kitsample");
     private static final Pattern BLOCK = Pattern.compile("<!-- guide-example: ([A-Za-z]+\\.java) -->\\n```java\\n(.*?)```",
             Pattern.DOTALL);
 
     @Test
     void everyGuideExampleIsPartOfATestThatRuns() throws IOException {
-        Matcher m = BLOCK.matcher(Files.readString(GUIDE));
         List<String> missing = new ArrayList<>();
         int blocks = 0;
-        while (m.find()) {
-            blocks++;
-            String file = normalize(Files.readString(SOURCES.resolve(m.group(1))));
-            for (String excerpt : m.group(2).split("(?m)^\\s*\\.\\.\\.\\s*$")) {
-                if (!file.contains(normalize(excerpt))) {
-                    missing.add(m.group(1) + ":\n" + excerpt.strip());
+        for (Path guide : GUIDES) {
+            Matcher m = BLOCK.matcher(Files.readString(guide));
+            while (m.find()) {
+                blocks++;
+                String file = normalize(Files.readString(SOURCES.resolve(m.group(1))));
+                for (String excerpt : m.group(2).split("(?m)^\\s*\\.\\.\\.\\s*$")) {
+                    if (!file.contains(normalize(excerpt))) {
+                        missing.add(guide.getFileName() + " -> " + m.group(1) + ":\n" + excerpt.strip());
+                    }
                 }
             }
         }
