@@ -22,7 +22,19 @@ public final class Fault {
     enum Kind {
         STATUS, ACCEPT_THEN_CLOSE, CLOSE_AFTER_REQUEST, RESET_AFTER_REQUEST, BLACKHOLE, SLOW_HEADERS, TRICKLE,
         TRUNCATED_BODY, BROKEN_CHUNKED, TRUNCATED_CHUNKED, GARBAGE, INVALID_STATUS_LINE, OVERSIZED_HEADERS,
-        OVERSIZED_HEADER_LINE, BAD_GZIP, STALE_KEEP_ALIVE, SEQUENCE
+        OVERSIZED_HEADER_LINE, BAD_GZIP, STALE_KEEP_ALIVE, SEQUENCE, STREAMED_BODY
+    }
+
+    /** How a {@link Kind#STREAMED_BODY} ends once its bytes are sent. */
+    enum StreamEnd {
+        /** Complete: keep the connection for the next request (after the terminal chunk when chunked). */
+        COMPLETE,
+        /** Close (FIN). */
+        CLOSE,
+        /** Reset (RST). */
+        RESET,
+        /** Send nothing more and keep the connection open until the client or the server closes it. */
+        STALL
     }
 
     final Kind kind;
@@ -35,6 +47,12 @@ public final class Fault {
     final List<Fault> steps;
     /** The status line sent by {@link #invalidStatusLine(String)}. */
     final String statusLine;
+    /** {@link Kind#STREAMED_BODY}: bytes sent (the declared length is {@link #size}, -1 for chunked). */
+    long streamed;
+    /** {@link Kind#STREAMED_BODY}: bytes per write (and per chunk when chunked). */
+    int writeBytes;
+    /** {@link Kind#STREAMED_BODY}: how it ends. */
+    StreamEnd end;
 
     private Fault(Kind kind, int code, List<String> headers, String body, Duration delay, int size,
             List<Fault> steps) {
@@ -195,6 +213,78 @@ public final class Fault {
     public static Fault staleKeepAlive(String body) {
         return new Fault(Kind.STALE_KEEP_ALIVE, 200, List.of(), Objects.requireNonNull(body, "body"), null, 0,
                 List.of());
+    }
+
+    /**
+     * The byte at {@code index} of every streamed body ({@link #streamedBody(int)} and the faults after it): a
+     * fixed pattern, so that a client can check what it received byte for byte.
+     */
+    public static byte bodyByte(long index) {
+        return (byte) (index * 31 + 7 + (index >>> 12));
+    }
+
+    /** Answers 200 with a {@code bytes}-long body ({@link #bodyByte}) and its Content-Length, at full speed; keep-alive. */
+    public static Fault streamedBody(int bytes) {
+        return streamed(bytes, bytes, 64 * 1024, null, StreamEnd.COMPLETE);
+    }
+
+    /**
+     * Answers 200 with a {@code chunks x chunkBytes} body and its Content-Length, one chunk of bytes every
+     * {@code interval} (the first one at once): a slow but steady body. Keep-alive once complete.
+     */
+    public static Fault steadyBody(int chunks, int chunkBytes, Duration interval) {
+        return streamed((long) chunks * chunkBytes, (long) chunks * chunkBytes, positive(chunkBytes),
+                positive(interval, "interval"), StreamEnd.COMPLETE);
+    }
+
+    /** Declares {@code declared} bytes, sends the first {@code sent} of them, then closes (FIN). */
+    public static Fault truncatedMidBody(int declared, int sent) {
+        return streamed(shorter(declared, sent), sent, 64 * 1024, null, StreamEnd.CLOSE);
+    }
+
+    /** Declares {@code declared} bytes, sends the first {@code sent} of them, then resets the connection (RST). */
+    public static Fault resetMidBody(int declared, int sent) {
+        return streamed(shorter(declared, sent), sent, 64 * 1024, null, StreamEnd.RESET);
+    }
+
+    /** Declares {@code declared} bytes, sends the first {@code sent} of them, then sends nothing, holding the connection. */
+    public static Fault stallMidBody(int declared, int sent) {
+        return streamed(shorter(declared, sent), sent, 64 * 1024, null, StreamEnd.STALL);
+    }
+
+    /** Declares {@code declared} bytes but sends {@code sent} (more); then keeps the connection for the next request. */
+    public static Fault overlongBody(int declared, int sent) {
+        if (sent <= declared) {
+            throw new IllegalArgumentException("sent must exceed the declared " + declared + " bytes, but was " + sent);
+        }
+        return streamed(declared, sent, 64 * 1024, null, StreamEnd.COMPLETE);
+    }
+
+    /**
+     * Answers 200 chunked with {@code bytes} of body in 8 KiB chunks; with {@code lastChunk} it ends with the terminal
+     * zero-size chunk (keep-alive), without it it closes (FIN) after the data.
+     */
+    public static Fault chunkedBody(int bytes, boolean lastChunk) {
+        return streamed(-1, bytes, 8 * 1024, null, lastChunk ? StreamEnd.COMPLETE : StreamEnd.CLOSE);
+    }
+
+    private static Fault streamed(long declared, long sent, int writeBytes, Duration interval, StreamEnd end) {
+        if (sent < 0) {
+            throw new IllegalArgumentException("bytes must be >= 0, but was " + sent);
+        }
+        Fault f = new Fault(Kind.STREAMED_BODY, 200, List.of(), null, interval, (int) Math.min(declared,
+                Integer.MAX_VALUE), List.of());
+        f.streamed = sent;
+        f.writeBytes = writeBytes;
+        f.end = end;
+        return f;
+    }
+
+    private static int shorter(int declared, int sent) {
+        if (sent < 0 || sent >= declared) {
+            throw new IllegalArgumentException("sent must be 0.." + (declared - 1) + ", but was " + sent);
+        }
+        return declared;
     }
 
     /**

@@ -109,6 +109,11 @@ public final class FaultServer implements AutoCloseable {
         return connections.get();
     }
 
+    /** Connections open right now (the server has not yet seen them end). */
+    public synchronized int connectionsOpen() {
+        return openSockets.size();
+    }
+
     /** Requests read completely so far. */
     public int requestsReceived() {
         return requestCount.get();
