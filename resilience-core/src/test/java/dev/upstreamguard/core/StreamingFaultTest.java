@@ -1,7 +1,7 @@
 package dev.upstreamguard.core;
 
-import static dev.upstreamguard.core.FaultTestSupport.policy;
 import static dev.upstreamguard.core.FaultTestSupport.upstream;
+import static dev.upstreamguard.core.StreamingSupport.policy;
 import static dev.upstreamguard.core.StreamingSupport.readChecked;
 import static dev.upstreamguard.core.StreamingSupport.readUntilFailure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,14 +115,15 @@ class StreamingFaultTest {
 
     @Test
     void slowButSteadyBodyOutlivesTheStallAndAttemptTimeouts() throws Exception {
-        // Each write comes 150 ms after the last; the stall timeout (500 ms) is well above that, the attempt
+        // Each write comes 150 ms after the last; the stall timeout (1 s) is well above that, the attempt
         // timeout (400 ms) well below the whole body (about 3 s). -Dupstreamguard.longStreaming=true: 10 KB/s for 60 s.
         boolean longRun = Boolean.getBoolean("upstreamguard.longStreaming");
         int chunks = longRun ? 600 : 20;
         int chunkBytes = longRun ? 1000 : 4096;
         Duration interval = Duration.ofMillis(longRun ? 100 : 150);
         FaultServer server = resources.track(FaultServer.start(Fault.steadyBody(chunks, chunkBytes, interval)));
-        Upstream upstream = upstreamWithBreaker(server, policy().stallTimeout(Duration.ofMillis(500)));
+        Upstream upstream = upstreamWithBreaker(server, policy().attemptTimeout(Duration.ofMillis(400)).poolLeaseTimeout(Duration.ofMillis(200))
+                .stallTimeout(Duration.ofSeconds(1)));
         long start = System.nanoTime();
         try (StreamedResponse r = upstream.stream(ClassicRequestBuilder.get("/").build())) {
             assertThat(readChecked(r.body())).isEqualTo((long) chunks * chunkBytes);

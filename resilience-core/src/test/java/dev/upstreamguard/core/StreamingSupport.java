@@ -6,10 +6,20 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.upstreamguard.core.testing.Fault;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 
 /** Reading streamed bodies in tests: byte-exact checks against the fault server's body pattern. */
 final class StreamingSupport {
     private StreamingSupport() {
+    }
+
+    /**
+     * The fault tests' policy with room for a loaded machine: these tests are about bodies, so the head gets a
+     * generous attempt timeout (a retried head would count a second connection).
+     */
+    static UpstreamPolicy.Builder policy() {
+        return FaultTestSupport.policy().requestTimeout(Duration.ofSeconds(10)).attemptTimeout(Duration.ofSeconds(3))
+                .poolLeaseTimeout(Duration.ofSeconds(1));
     }
 
     /** Reads {@code in} to its end, checking every byte against {@link Fault#bodyByte}; returns the count. */

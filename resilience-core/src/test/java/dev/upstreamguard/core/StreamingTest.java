@@ -1,7 +1,7 @@
 package dev.upstreamguard.core;
 
-import static dev.upstreamguard.core.FaultTestSupport.policy;
 import static dev.upstreamguard.core.FaultTestSupport.upstream;
+import static dev.upstreamguard.core.StreamingSupport.policy;
 import static dev.upstreamguard.core.StreamingSupport.readChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
