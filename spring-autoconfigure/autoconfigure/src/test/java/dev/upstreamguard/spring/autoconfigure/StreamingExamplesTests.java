@@ -68,9 +68,12 @@ class StreamingExamplesTests {
                         try (InputStream in = Files.newInputStream(target)) {
                             byte[] buf = new byte[64 * 1024];
                             long i = 0;
+                            assertThat(Files.size(target)).isEqualTo(24L * MIB);
                             for (int n; (n = in.read(buf)) > 0; ) {
                                 for (int k = 0; k < n; k++, i++) {
-                                    assertThat(buf[k]).isEqualTo(Fault.bodyByte(i));
+                                    if (buf[k] != Fault.bodyByte(i)) {
+                                        throw new AssertionError("byte " + i + " differs");
+                                    }
                                 }
                             }
                         }
