@@ -166,7 +166,10 @@ public final class Upstream implements Closeable {
         return stream(request, false);
     }
 
-    /** Like {@link #stream(ClassicHttpRequest)}; {@code retrySafe} as for {@link #execute(ClassicHttpRequest, boolean)}. */
+    /**
+     * Like {@link #stream(ClassicHttpRequest)}; {@code retrySafe} as for
+     * {@link #execute(ClassicHttpRequest, boolean)}.
+     */
     public StreamedResponse stream(ClassicHttpRequest request, boolean retrySafe) throws UpstreamException {
         Objects.requireNonNull(request, "request");
         HttpClientContext context = HttpClientContext.create();

@@ -122,8 +122,8 @@ class StreamingFaultTest {
         int chunkBytes = longRun ? 1000 : 4096;
         Duration interval = Duration.ofMillis(longRun ? 100 : 150);
         FaultServer server = resources.track(FaultServer.start(Fault.steadyBody(chunks, chunkBytes, interval)));
-        Upstream upstream = upstreamWithBreaker(server, policy().attemptTimeout(Duration.ofMillis(400)).poolLeaseTimeout(Duration.ofMillis(200))
-                .stallTimeout(Duration.ofSeconds(1)));
+        Upstream upstream = upstreamWithBreaker(server, policy().attemptTimeout(Duration.ofMillis(400))
+                .poolLeaseTimeout(Duration.ofMillis(200)).stallTimeout(Duration.ofSeconds(1)));
         long start = System.nanoTime();
         try (StreamedResponse r = upstream.stream(ClassicRequestBuilder.get("/").build())) {
             assertThat(readChecked(r.body())).isEqualTo((long) chunks * chunkBytes);

@@ -154,7 +154,8 @@ class StreamingTest {
     @Test
     void stallTimeoutIsValidated() {
         assertThatThrownBy(() -> UpstreamPolicy.builder().stallTimeout(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stallTimeout must be > 0, but was PT0S");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stallTimeout must be > 0, but was PT0S");
         assertThatThrownBy(() -> UpstreamPolicy.builder().stallTimeout(Duration.ofDays(2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was PT48H");
         assertThat(UpstreamPolicy.from(UpstreamPolicy.builder().stallTimeout(Duration.ofSeconds(5))

@@ -95,7 +95,8 @@ final class StreamCall {
     UpstreamException failed(Throwable error, long bytes, boolean inTime) {
         runtime.discardEndpoint();
         Classification c = !inTime
-                ? new Classification(FailureKind.HTTP_RESPONSE_TIMEOUT, "response body not complete before the deadline")
+                ? new Classification(FailureKind.HTTP_RESPONSE_TIMEOUT,
+                        "response body not complete before the deadline")
                 : stalled(error) ? new Classification(FailureKind.HTTP_RESPONSE_TIMEOUT, stallDetails)
                 : FailureClassifier.classify(error, true);
         long took = clock.nanoTime() - headersAt;

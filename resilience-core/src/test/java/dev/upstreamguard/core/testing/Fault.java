@@ -223,7 +223,7 @@ public final class Fault {
         return (byte) (index * 31 + 7 + (index >>> 12));
     }
 
-    /** Answers 200 with a {@code bytes}-long body ({@link #bodyByte}) and its Content-Length, at full speed; keep-alive. */
+    /** Answers 200 with a {@code bytes}-long body ({@link #bodyByte}) and its Content-Length, fast; keep-alive. */
     public static Fault streamedBody(int bytes) {
         return streamed(bytes, bytes, 64 * 1024, null, StreamEnd.COMPLETE);
     }
@@ -247,12 +247,12 @@ public final class Fault {
         return streamed(shorter(declared, sent), sent, 64 * 1024, null, StreamEnd.RESET);
     }
 
-    /** Declares {@code declared} bytes, sends the first {@code sent} of them, then sends nothing, holding the connection. */
+    /** Declares {@code declared} bytes, sends the first {@code sent} of them, then holds the connection silently. */
     public static Fault stallMidBody(int declared, int sent) {
         return streamed(shorter(declared, sent), sent, 64 * 1024, null, StreamEnd.STALL);
     }
 
-    /** Declares {@code declared} bytes but sends {@code sent} (more); then keeps the connection for the next request. */
+    /** Declares {@code declared} bytes but sends {@code sent} (more), then keeps the connection open for more. */
     public static Fault overlongBody(int declared, int sent) {
         if (sent <= declared) {
             throw new IllegalArgumentException("sent must exceed the declared " + declared + " bytes, but was " + sent);
