@@ -63,7 +63,7 @@ public final class StreamingBenchmark {
                 Runtime.getRuntime().maxMemory() / MIB);
         download(quick ? 3 : 12, quick ? 64 : 256);
         if (demoJar != null) {
-            serverSentEvents(demoJar, quick ? 50 : 300, Duration.ofMillis(20));
+            serverSentEvents(demoJar, quick ? 50 : 300, Duration.ofMillis(20), quick ? 64 : 1024);
         }
     }
 
@@ -221,7 +221,7 @@ public final class StreamingBenchmark {
 
     // --------------------------------------------------------------------------- server-sent events via the demo
 
-    static void serverSentEvents(Path demoJar, int events, Duration interval) throws Exception {
+    static void serverSentEvents(Path demoJar, int events, Duration interval, int bigMib) throws Exception {
         if (!Files.isRegularFile(demoJar)) {
             throw new IllegalArgumentException("no demo jar at " + demoJar + " (mvn -pl examples/gateway-demo -am"
                     + " package -DskipTests)");
@@ -249,6 +249,19 @@ public final class StreamingBenchmark {
                 Thread.currentThread().interrupt();
             }
         });
+        byte[] chunk = new byte[MIB];
+        for (int i = 0; i < chunk.length; i++) {
+            chunk[i] = (byte) (i * 31 + 7);
+        }
+        sse.createContext("/big", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+            exchange.sendResponseHeaders(200, (long) bigMib * MIB);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < bigMib; i++) {
+                    out.write(chunk);
+                }
+            }
+        });
         sse.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         sse.start();
         int port;
@@ -272,6 +285,7 @@ public final class StreamingBenchmark {
             double[] viaDemo = eventLatencies(port, "/api/events", events);
             report("direct from the upstream", direct);
             report("through the gateway demo", viaDemo);
+            bigDownload(port, bigMib, chunk);
         } finally {
             demo.destroy();
             if (!demo.waitFor(20, TimeUnit.SECONDS)) {
@@ -280,6 +294,45 @@ public final class StreamingBenchmark {
             sse.stop(0);
             ((java.util.concurrent.ExecutorService) sse.getExecutor()).shutdownNow();
         }
+    }
+
+    /** Downloads {@code mib} MiB through the demo (started with -Xmx256m), checking every byte. */
+    private static void bigDownload(int port, int mib, byte[] chunk) throws Exception {
+        long start = System.nanoTime();
+        long n = 0;
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("GET /api/big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("no response head");
+                }
+                head.append((char) b);
+            }
+            String declared = "Content-Length: " + (long) mib * MIB;
+            if (!head.toString().contains(declared)) {
+                throw new IOException("unexpected head: " + head.toString().lines().findFirst().orElse(""));
+            }
+            byte[] buf = new byte[64 * 1024];
+            for (int r; (r = in.read(buf)) >= 0; ) {
+                for (int k = 0; k < r; k++) {
+                    if (buf[k] != chunk[(int) ((n + k) % MIB)]) {
+                        throw new IOException("byte " + (n + k) + " differs");
+                    }
+                }
+                n += r;
+            }
+        }
+        if (n != (long) mib * MIB) {
+            throw new IOException("received " + n + " of " + (long) mib * MIB + " bytes");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "download of %d MiB through the demo (-Xmx256m): byte-exact, %.1f s,"
+                + " %.1f MiB/s%n", mib, seconds, mib / seconds);
     }
 
     private static void awaitUp(int port, Duration limit) throws Exception {

@@ -2,6 +2,7 @@ package dev.upstreamguard.examples.gateway;
 
 import dev.upstreamguard.core.Upstream;
 import dev.upstreamguard.core.StreamedResponse;
+import dev.upstreamguard.core.deadline.RequestContext;
 import dev.upstreamguard.servlet.UpstreamGuardConfig;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -35,7 +36,8 @@ import org.springframework.web.bind.annotation.RestController;
  * flushed whenever nothing more is waiting, so server-sent events pass one by one. The request body streams upward
  * when the call will not be retried (a POST or PATCH without {@code Idempotency-Key}); a request that may be
  * retried needs its body again, so it is buffered (up to {@link #MAX_REQUEST_BODY}, else 413), as is a small
- * chunked body (sent with its length).
+ * chunked body (sent with its length). A streamed body is bounded by the upstream's stall timeout, not by the
+ * request's deadline (which would cut every download and event stream longer than it).
  *
  * <p>A failed call is not caught: the {@code UpstreamException} propagates, and Upstream Guard's filter answers
  * with its 502/503/504 page, or, when the body broke after the answer started, aborts the response so that the
@@ -71,7 +73,11 @@ class ForwardingController {
             response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             return;
         }
-        try (StreamedResponse answer = backend.stream(outgoing(request, body))) {
+        // A relayed body lives as long as the transfer (a download, an event stream), not the request's deadline:
+        // the call runs without it, so the policy's request timeout bounds the head and the stall timeout the body.
+        RequestContext rc = RequestContext.current();
+        try (RequestContext.Scope withoutDeadline = rc == null ? null : rc.withDeadline(null).attach();
+                StreamedResponse answer = backend.stream(outgoing(request, body))) {
             copyBack(request, answer, response);
         }
     }

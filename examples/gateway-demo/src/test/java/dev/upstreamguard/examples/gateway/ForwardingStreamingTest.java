@@ -62,6 +62,24 @@ class ForwardingStreamingTest {
     }
 
     @Test
+    void slowBodyOutlivesTheRequestDeadline() throws Exception {
+        // About 3 s of body, a write every 200 ms, behind a 1.5 s request deadline: the stall timeout governs it.
+        try (FaultServer backend = FaultServer.start(Fault.steadyBody(16, 1024, Duration.ofMillis(200)));
+                RunningGateway gateway = RunningGateway.start("--upstream-guard.upstreams.backend.base-uri="
+                        + backend.baseUri(), "--upstream-guard.request-timeout=1500ms",
+                        "--upstream-guard.upstreams.backend.attempt-timeout=1s",
+                        "--upstream-guard.upstreams.backend.pool-lease-timeout=500ms",
+                        "--upstream-guard.upstreams.backend.stall-timeout=2s")) {
+            long start = System.nanoTime();
+            HttpResponse<byte[]> response = RunningGateway.CLIENT.send(HttpRequest.newBuilder(
+                    gateway.uri("/api/slow")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).hasSize(16 * 1024);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1500));
+        }
+    }
+
+    @Test
     void largeNonIdempotentUploadStreamsUpward() throws Exception {
         byte[] upload = new byte[20 * MIB];
         for (int i = 0; i < upload.length; i++) {
