@@ -15,6 +15,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,6 +29,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -50,7 +52,8 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
  * }</pre>
  *
  * <p>{@link #execute(ClassicHttpRequest)} returns a complete, validated response or throws
- * {@link UpstreamException}. Code that already uses {@code CloseableHttpClient} calls {@link #httpClient()}
+ * {@link UpstreamException}; {@link #stream(ClassicHttpRequest)} returns the validated head with the body as a
+ * stream, for bodies too large or too long-lived to buffer. Code that already uses {@code CloseableHttpClient} calls {@link #httpClient()}
  * instead: the same policy runs inside that client's exec chain, and HttpClient's own automatic retries are
  * disabled so that the policy is the only retry layer.
  */
@@ -125,6 +128,9 @@ public final class Upstream implements Closeable {
     public UpstreamResponse execute(ClassicHttpRequest request, boolean retrySafe) throws UpstreamException {
         Objects.requireNonNull(request, "request");
         HttpClientContext context = HttpClientContext.create();
+        if (policy.streamResponses()) {
+            streamResponse(context, false); // execute() always buffers
+        }
         if (retrySafe) {
             markRetrySafe(context);
         }
@@ -146,9 +152,70 @@ public final class Upstream implements Closeable {
     }
 
     /**
+     * Sends {@code request} under the policy and returns as soon as the response head arrived and passed
+     * validation (status, content type), leaving the body to be read as it arrives: for downloads, exports,
+     * server-sent events and streamed JSON. Retries, the breaker and the attempt timeout work as for
+     * {@link #execute(ClassicHttpRequest)} up to the head; after that nothing is retried. The body is bounded by the
+     * policy's {@link UpstreamPolicy#stallTimeout() stall timeout} (no byte for that long) and by the request
+     * deadline when an incoming request opened one, not by the attempt timeout; rules over the body are not
+     * applied. Close the response when done.
+     *
+     * @return the validated head and the body as a stream
+     * @throws UpstreamException when the call failed or was rejected before the head
+     */
+    public StreamedResponse stream(ClassicHttpRequest request) throws UpstreamException {
+        return stream(request, false);
+    }
+
+    /**
+     * Like {@link #stream(ClassicHttpRequest)}; {@code retrySafe} as for
+     * {@link #execute(ClassicHttpRequest, boolean)}.
+     */
+    public StreamedResponse stream(ClassicHttpRequest request, boolean retrySafe) throws UpstreamException {
+        Objects.requireNonNull(request, "request");
+        HttpClientContext context = HttpClientContext.create();
+        streamResponse(context, true);
+        if (retrySafe) {
+            markRetrySafe(context);
+        }
+        HttpHost host = target(request);
+        ClassicHttpResponse response;
+        try {
+            response = client.executeOpen(host, withBasePath(request), context);
+        } catch (UpstreamException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw UpstreamException.builder(name, FailureKind.CONFIGURATION_ERROR)
+                    .details("request could not be sent").cause(e).build();
+        }
+        HttpEntity entity = response.getEntity();
+        InputStream body;
+        try {
+            body = entity == null ? InputStream.nullInputStream() : entity.getContent();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(response);
+            throw UpstreamException.builder(name, FailureKind.INTERNAL_ERROR)
+                    .details("response body unavailable").cause(e).build();
+        }
+        Object attempts = context.getAttribute(GuardExecHandler.ATTEMPTS_ATTRIBUTE);
+        return new StreamedResponse(response.getCode(), response.getHeaders(), body,
+                attempts instanceof Integer n ? n : 1, response);
+    }
+
+    /**
+     * Chooses, for calls made through {@link #httpClient()} with {@code context}, whether the response body is
+     * streamed (true: as {@link #stream(ClassicHttpRequest)} does; the entity's content is the guarded body) or
+     * buffered (false); without a choice the policy's {@link UpstreamPolicy#streamResponses()} decides.
+     */
+    public static void streamResponse(HttpContext context, boolean stream) {
+        context.setAttribute(GuardExecHandler.STREAM_ATTRIBUTE, stream);
+    }
+
+    /**
      * The HttpClient with this upstream's policy inside its exec chain: for existing {@code CloseableHttpClient}
-     * call sites. Responses arrive fully read (the body is buffered within the deadline and validated); failures
-     * arrive as {@link UpstreamException}. Do not close it: {@link #close()} does.
+     * call sites. Responses arrive fully read (the body is buffered within the deadline and validated), unless the
+     * policy or the call chose streaming ({@link #streamResponse(HttpContext, boolean)}); failures arrive as
+     * {@link UpstreamException}. Do not close it: {@link #close()} does.
      */
     public CloseableHttpClient httpClient() {
         return client;
@@ -208,6 +275,14 @@ public final class Upstream implements Closeable {
         String path = request.getPath() == null ? "/" : request.getPath();
         String prefix = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
         return ClassicRequestBuilder.copy(request).setPath(prefix + (path.startsWith("/") ? path : "/" + path)).build();
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        try {
+            response.close();
+        } catch (IOException | RuntimeException ignored) {
+            // nothing left to release
+        }
     }
 
     private HttpHost target(ClassicHttpRequest request) throws UpstreamException {

@@ -41,6 +41,8 @@ public final class UpstreamPolicy {
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
     /** Default concurrent-call limit (bulkhead) and pool size. */
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 64;
+    /** Default longest wait for the next byte of a streamed response body. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
     /** Default correlation ID header sent upstream. */
     public static final String DEFAULT_CORRELATION_HEADER = "X-Request-ID";
 
@@ -66,6 +68,8 @@ public final class UpstreamPolicy {
     private final boolean propagateTraceparent;
     private final int maxHeaderCount;
     private final int maxHeaderLineLength;
+    private final Duration stallTimeout;
+    private final boolean streamResponses;
 
     private UpstreamPolicy(Builder b) {
         this.requestTimeout = b.requestTimeout;
@@ -92,6 +96,8 @@ public final class UpstreamPolicy {
         this.propagateTraceparent = b.propagateTraceparent;
         this.maxHeaderCount = b.maxHeaderCount;
         this.maxHeaderLineLength = b.maxHeaderLineLength;
+        this.stallTimeout = b.stallTimeout;
+        this.streamResponses = b.streamResponses;
     }
 
     /** The defaults (see the {@code DEFAULT_*} constants). */
@@ -129,6 +135,8 @@ public final class UpstreamPolicy {
         b.propagateTraceparent = base.propagateTraceparent;
         b.maxHeaderCount = base.maxHeaderCount;
         b.maxHeaderLineLength = base.maxHeaderLineLength;
+        b.stallTimeout = base.stallTimeout;
+        b.streamResponses = base.streamResponses;
         return b;
     }
 
@@ -155,7 +163,10 @@ public final class UpstreamPolicy {
         return requestTimeout;
     }
 
-    /** Bound of one attempt: connect, send, response headers and the whole body. */
+    /**
+     * Bound of one attempt: connect, send, response headers and the whole body; for a streamed response the
+     * headers only (its body is bounded by {@link #stallTimeout()} and the request deadline).
+     */
     public Duration attemptTimeout() {
         return attemptTimeout;
     }
@@ -260,13 +271,31 @@ public final class UpstreamPolicy {
         return maxHeaderLineLength;
     }
 
+    /**
+     * Longest wait for the next byte of a streamed response body (see {@code Upstream.stream}); a body that
+     * keeps arriving, however slowly, is never cut by it. Buffered calls are bounded by the attempt timeout instead.
+     */
+    public Duration stallTimeout() {
+        return stallTimeout;
+    }
+
+    /**
+     * Whether responses of the {@code Upstream.httpClient()} path are streamed rather than buffered (default
+     * false); a request can choose otherwise with {@code Upstream.streamResponse(context, boolean)}.
+     * {@code Upstream.execute} always buffers and {@code Upstream.stream} always streams.
+     */
+    public boolean streamResponses() {
+        return streamResponses;
+    }
+
     @Override
     public String toString() {
         return "UpstreamPolicy[requestTimeout=" + requestTimeout + ", attemptTimeout=" + attemptTimeout
                 + ", connectTimeout=" + connectTimeout + ", poolLeaseTimeout=" + poolLeaseTimeout
                 + ", idleTimeout=" + idleTimeout + ", maxConnectionLifetime=" + maxConnectionLifetime
                 + ", maxConcurrentCalls=" + maxConcurrentCalls
-                + ", retry=" + retry + ", circuitBreaker=" + (circuitBreakerConfig != null) + "]";
+                + ", retry=" + retry + ", circuitBreaker=" + (circuitBreakerConfig != null)
+                + ", stallTimeout=" + stallTimeout + ", streamResponses=" + streamResponses + "]";
     }
 
     /** Builds an {@link UpstreamPolicy}. Not thread-safe; reusable. */
@@ -293,6 +322,8 @@ public final class UpstreamPolicy {
         private boolean propagateTraceparent = true;
         private int maxHeaderCount = 100;
         private int maxHeaderLineLength = 8192;
+        private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+        private boolean streamResponses;
 
         private Builder() {
         }
@@ -435,6 +466,25 @@ public final class UpstreamPolicy {
             }
             this.maxHeaderCount = maxHeaderCount;
             this.maxHeaderLineLength = maxHeaderLineLength;
+            return this;
+        }
+
+        /**
+         * Longest wait for the next byte of a streamed response body, 1 ms..1 day (default 30 s). A stall fails the
+         * body's {@code read()} with {@code http_response_timeout}.
+         */
+        public Builder stallTimeout(Duration d) {
+            positive("stallTimeout", d);
+            if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("stallTimeout must be 1 ms..1 day, but was " + d);
+            }
+            this.stallTimeout = d;
+            return this;
+        }
+
+        /** Whether the {@code httpClient()} path streams response bodies instead of buffering them (default false). */
+        public Builder streamResponses(boolean stream) {
+            this.streamResponses = stream;
             return this;
         }
 

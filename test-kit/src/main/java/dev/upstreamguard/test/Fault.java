@@ -58,7 +58,7 @@ public final class Fault {
         STATUS, ACCEPT_THEN_CLOSE, CLOSE_AFTER_REQUEST, RESET_AFTER_REQUEST, RESET_MID_BODY, BLACKHOLE, SLOW_HEADERS,
         TRICKLE, TRUNCATED_BODY, BROKEN_CHUNKED, TRUNCATED_CHUNKED, GARBAGE, INVALID_STATUS_LINE, OVERSIZED_HEADERS,
         OVERSIZED_HEADER_LINE, BAD_GZIP, CLOSE_AFTER_RESPONSE, CLOSE_ON_REUSE, IDLE_CLOSE, RAW, DYNAMIC,
-        TLS_ALERT, TLS_STALL, SEQUENCE, CYCLE, RANDOM;
+        TLS_ALERT, TLS_STALL, SEQUENCE, CYCLE, RANDOM, STREAMED_BODY;
 
         boolean onConnection() {
             return this == ACCEPT_THEN_CLOSE || this == TLS_ALERT || this == TLS_STALL;
@@ -85,6 +85,8 @@ public final class Fault {
     final Function<RecordedRequest, Fault> dynamic;
     final double probability;
     final long seed;
+    /** {@link Kind#STREAMED_BODY}: the body bytes sent (the declared length is {@link #size}, -1 for chunked). */
+    final long streamed;
 
     private Fault(Builder b) {
         this.kind = b.kind;
@@ -103,6 +105,7 @@ public final class Fault {
         this.dynamic = b.dynamic;
         this.probability = b.probability;
         this.seed = b.seed;
+        this.streamed = b.streamed;
     }
 
     /** A healthy answer: 200 with {@code body} as UTF-8 {@code text/plain} and a Content-Length; keep-alive. */
@@ -165,6 +168,69 @@ public final class Fault {
                     + declaredLength);
         }
         return new Builder(Kind.RESET_MID_BODY).size(declaredLength).chunk(sentBytes).build();
+    }
+
+    /**
+     * The byte at {@code index} of every streamed body ({@link #streamedBody(int)} and the faults after it): a fixed
+     * pattern, so that a client can check what it received byte for byte.
+     */
+    public static byte bodyByte(long index) {
+        return (byte) (index * 31 + 7 + (index >>> 12));
+    }
+
+    /** Answers 200 with a {@code bytes}-long body ({@link #bodyByte}) and its Content-Length, fast; keep-alive. */
+    public static Fault streamedBody(int bytes) {
+        return streamed(bytes, bytes, 64 * 1024, null, After.KEEP_ALIVE);
+    }
+
+    /**
+     * Answers 200 with a {@code chunks x chunkBytes} body ({@link #bodyByte}) and its Content-Length, one chunk of
+     * bytes every {@code interval} (the first one at once): a slow but steady body. Keep-alive once complete.
+     */
+    public static Fault steadyBody(int chunks, int chunkBytes, Duration interval) {
+        return streamed((long) chunks * chunkBytes, (long) chunks * chunkBytes, positive(chunkBytes, "chunkBytes"),
+                positive(interval, "interval"), After.KEEP_ALIVE);
+    }
+
+    /** Declares {@code declared} bytes, sends the first {@code sent} of them ({@link #bodyByte}), then closes (FIN). */
+    public static Fault truncatedMidBody(int declared, int sent) {
+        return streamed(shorter(declared, sent), sent, 64 * 1024, null, After.FIN);
+    }
+
+    /** Declares {@code declared} bytes, sends the first {@code sent} of them, then holds the connection silently. */
+    public static Fault stallMidBody(int declared, int sent) {
+        return streamed(shorter(declared, sent), sent, 64 * 1024, null, After.STALL);
+    }
+
+    /** Declares {@code declared} bytes but sends {@code sent} (more), then keeps the connection open for more. */
+    public static Fault overlongBody(int declared, int sent) {
+        if (sent <= declared) {
+            throw new IllegalArgumentException("sent must exceed the declared " + declared + " bytes, but was " + sent);
+        }
+        return streamed(declared, sent, 64 * 1024, null, After.KEEP_ALIVE);
+    }
+
+    /**
+     * Answers 200 chunked with {@code bytes} of body ({@link #bodyByte}) in 8 KiB chunks; with {@code lastChunk} it
+     * ends with the terminal zero-size chunk (keep-alive), without it it closes (FIN) after the data.
+     */
+    public static Fault chunkedBody(int bytes, boolean lastChunk) {
+        return streamed(-1, bytes, 8 * 1024, null, lastChunk ? After.KEEP_ALIVE : After.FIN);
+    }
+
+    private static Fault streamed(long declared, long sent, int writeBytes, Duration interval, After end) {
+        if (sent < 0) {
+            throw new IllegalArgumentException("bytes must be >= 0, but was " + sent);
+        }
+        return new Builder(Kind.STREAMED_BODY).code(200).delay(interval)
+                .size((int) Math.min(declared, Integer.MAX_VALUE)).streamed(sent).chunk(writeBytes).after(end).build();
+    }
+
+    private static int shorter(int declared, int sent) {
+        if (sent < 0 || sent >= declared) {
+            throw new IllegalArgumentException("sent must be 0.." + (declared - 1) + ", but was " + sent);
+        }
+        return declared;
     }
 
     /** Reads the request and never answers; holds the connection open until the client or {@code close()} ends it. */
@@ -451,6 +517,7 @@ public final class Fault {
         private Function<RecordedRequest, Fault> dynamic;
         private double probability;
         private long seed;
+        private long streamed;
 
         Builder(Kind kind) {
             this.kind = kind;
@@ -472,6 +539,7 @@ public final class Fault {
         Builder dynamic(Function<RecordedRequest, Fault> v) { dynamic = v; return this; }
         Builder probability(double v) { probability = v; return this; }
         Builder seed(long v) { seed = v; return this; }
+        Builder streamed(long v) { streamed = v; return this; }
 
         Fault build() {
             return new Fault(this);

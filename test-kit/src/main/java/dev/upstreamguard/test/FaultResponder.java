@@ -146,8 +146,50 @@ final class FaultResponder {
                     case STALL: return Next.HOLD;
                     default: return Next.CLOSE;
                 }
+            case STREAMED_BODY:
+                return streamBody(f, out, pause, head);
             default:
                 throw new IllegalStateException("not a single fault: " + f);
+        }
+    }
+
+    /** A body of {@link Fault#bodyByte} bytes in writes of {@code writeBytes}, paced by {@code delay} when set. */
+    private static Next streamBody(Fault f, OutputStream out, Pause pause, boolean head) throws IOException {
+        boolean chunked = f.size < 0;
+        out.write(head(200, List.of("Content-Type", "application/octet-stream",
+                chunked ? "Transfer-Encoding" : "Content-Length", chunked ? "chunked" : String.valueOf(f.size))));
+        out.flush();
+        byte[] buf = new byte[f.chunk];
+        for (long sent = 0; sent < f.streamed && !head; ) {
+            if (f.delay != null && sent > 0 && !pause.await(f.delay)) {
+                return Next.CLOSE;
+            }
+            int n = (int) Math.min(buf.length, f.streamed - sent);
+            for (int i = 0; i < n; i++) {
+                buf[i] = Fault.bodyByte(sent + i);
+            }
+            if (chunked) {
+                out.write(ascii(Integer.toHexString(n) + "\r\n"));
+            }
+            out.write(buf, 0, n);
+            if (chunked) {
+                out.write(ascii("\r\n"));
+            }
+            out.flush();
+            sent += n;
+        }
+        switch (f.after) {
+            case KEEP_ALIVE:
+                if (chunked && !head) {
+                    out.write(ascii("0\r\n\r\n"));
+                }
+                return Next.KEEP_ALIVE;
+            case RST:
+                return Next.RESET;
+            case STALL:
+                return Next.HOLD;
+            default:
+                return Next.CLOSE;
         }
     }
 

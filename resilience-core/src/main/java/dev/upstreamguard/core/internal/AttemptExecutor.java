@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -23,6 +24,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.EndpointDetails;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.ProtocolException;
@@ -31,7 +33,8 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * Runs one attempt: derives its timeouts from the remaining deadline, arms the watchdog, sends the request with
- * the propagated headers, reads the whole body and validates the response.
+ * the propagated headers, reads the whole body and validates the response. A streamed attempt ends with the
+ * response head: its status and headers are validated, its body is left to the caller.
  */
 final class AttemptExecutor {
     /** MDC key read for the correlation ID when no request context is attached. */
@@ -41,6 +44,7 @@ final class AttemptExecutor {
     private final AttemptWatchdog watchdog;
     private final long connectMillis;
     private final long leaseMillis;
+    private final Timeout stallTimeout;
     // Single-entry caches of immutable values: attempts mostly get the full attempt timeout as their budget, so
     // the same RequestConfig and deadline header serve call after call instead of being built for each (a few
     // hundred bytes per call). A miss just builds and replaces the entry.
@@ -54,6 +58,12 @@ final class AttemptExecutor {
         this.watchdog = new AttemptWatchdog(scheduler, policy.maxConcurrentCalls());
         this.connectMillis = policy.connectTimeout().toMillis();
         this.leaseMillis = policy.poolLeaseTimeout().toMillis();
+        this.stallTimeout = Timeout.of(policy.stallTimeout());
+    }
+
+    /** Watches a streamed body: closes its connection at {@code systemDeadline} ({@link System#nanoTime()}). */
+    AttemptWatchdog.Slot watchBody(ExecRuntime runtime, long systemDeadline) {
+        return watchdog.arm(runtime, systemDeadline);
     }
 
     private record AttemptConfig(RequestConfig base, long budgetMillis, RequestConfig config) {
@@ -68,14 +78,20 @@ final class AttemptExecutor {
      * attempt's start on {@link System#nanoTime()}, which the watchdog's timer runs on.
      */
     AttemptResult run(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain, RequestContext rc,
-            long budgetNanos, int attempt, long systemNanos) {
+            long budgetNanos, int attempt, long systemNanos, boolean streaming) {
         HttpClientContext ctx = scope.clientContext;
         ctx.setRequestConfig(attemptConfig(ctx.getRequestConfig(), budgetNanos));
         ctx.setEndpointDetails(null);
+        if (streaming) {
+            ctx.setAttribute(StreamingRequestExecutor.STALL_TIMEOUT_ATTRIBUTE, stallTimeout);
+        } else if (ctx.getAttribute(StreamingRequestExecutor.STALL_TIMEOUT_ATTRIBUTE) != null) {
+            ctx.removeAttribute(StreamingRequestExecutor.STALL_TIMEOUT_ATTRIBUTE);
+        }
         propagateHeaders(request, rc, budgetNanos);
 
         AttemptWatchdog.Slot watch = watchdog.arm(scope.execRuntime, systemNanos + budgetNanos);
         boolean watching = true;
+        boolean handedOver = false;
         ClassicHttpResponse response = null;
         byte[] body = null;
         AttemptResult result;
@@ -86,6 +102,22 @@ final class AttemptExecutor {
                 watching = false;
                 watch.finish();
                 return fail(FailureKind.HTTP_PROTOCOL_ERROR, "invalid status code", 0, null, null);
+            }
+            if (streaming && policy.validation().acceptsStatus(status)) {
+                // Streamed: the attempt ends with the head; the body is the caller's to read.
+                watching = false;
+                if (!watch.finish()) {
+                    return timedOut(true, null);
+                }
+                HttpEntity entity = response.getEntity();
+                Header type = response.getFirstHeader(HttpHeaders.CONTENT_TYPE);
+                String violation = policy.validation().headViolation(type == null ? null : type.getValue(),
+                        entity == null ? 0 : entity.getContentLength());
+                if (violation != null) {
+                    return fail(FailureKind.RESPONSE_INVALID, violation, status, null, null);
+                }
+                handedOver = true;
+                return AttemptResult.success(response);
             }
             body = BoundedBody.read(response.getEntity(), policy.validation().maxBodyBytes());
             watching = false;
@@ -119,7 +151,7 @@ final class AttemptExecutor {
             boolean stale = response == null && c.kind() == FailureKind.CONNECTION_TERMINATED && reused;
             return AttemptResult.failure(c, response == null ? 0 : response.getCode(), null, e, stale, false);
         } finally {
-            if (response != null) {
+            if (response != null && !handedOver) {
                 release(scope, response, body != null);
             }
         }

@@ -2,6 +2,7 @@ package dev.upstreamguard.core.internal;
 
 import dev.upstreamguard.core.UpstreamException;
 import dev.upstreamguard.core.UpstreamPolicy;
+import dev.upstreamguard.core.classify.Classification;
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.deadline.RequestContext;
 import dev.upstreamguard.core.metrics.UpstreamMetrics;
@@ -97,10 +98,36 @@ public final class FailureReport {
         return e;
     }
 
+    /**
+     * A streamed body failed after its response was handed to the caller: the exception its {@code read()}
+     * throws, and the log line. The call itself was recorded as answered when the headers arrived.
+     */
+    UpstreamException streamFailure(String upstream, String method, Classification c, int receivedStatus,
+            int attempts, long bytes, Throwable cause, long elapsedNanos) {
+        UpstreamException e = UpstreamException.builder(upstream, c.kind())
+                .details(c.details() + "; after " + bytes + " body bytes")
+                .attempts(attempts)
+                .elapsed(Duration.ofNanos(elapsedNanos))
+                .receivedStatus(receivedStatus)
+                .cause(cause)
+                .build();
+        remember(e);
+        log(e, false);
+        return e;
+    }
+
     private void record(UpstreamException e, String method, boolean rejected) {
+        remember(e);
+        metrics.callCompleted(e.upstream(), method, e.kind(), rejected, e.status(), e.elapsed().toNanos());
+        log(e, rejected);
+    }
+
+    private void remember(UpstreamException e) {
         lastAtMillis = System.currentTimeMillis();
         lastKind = e.kind();
-        metrics.callCompleted(e.upstream(), method, e.kind(), rejected, e.status(), e.elapsed().toNanos());
+    }
+
+    private void log(UpstreamException e, boolean rejected) {
         if (rejected ? LOG.isInfoEnabled() : LOG.isWarnEnabled()) {
             String line = "upstream call failed: upstream={} layer={} kind={} error={} status={} received={}"
                     + " attempts={} elapsedMs={} correlationId={} details=\"{}\" cause={}";

@@ -78,6 +78,7 @@ public final class GuardClientFactory {
                 .build();
         HttpClientBuilder builder = HttpClients.custom()
                 .setConnectionManager(pool)
+                .setRequestExecutor(new StreamingRequestExecutor())
                 .setKeepAliveStrategy(new KeepAliveStrategy(policy.idleTimeout(), policy.keepAliveMargin()))
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(Timeout.of(policy.poolLeaseTimeout()))

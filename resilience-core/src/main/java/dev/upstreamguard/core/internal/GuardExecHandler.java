@@ -11,6 +11,7 @@ import dev.upstreamguard.core.retry.RetryBudget;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,17 +25,21 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.net.URIAuthority;
 
 /**
  * The whole policy as one HttpClient exec-chain element, outermost first: deadline -> bulkhead -> retry ->
  * circuit breaker -> attempt timeout -> (HttpClient's redirect, decompression, connect, transport) -> validation.
  *
- * <p>It returns a response whose body is fully read and validated, or throws {@link UpstreamException}.
+ * <p>It returns a response whose body is fully read and validated, or throws {@link UpstreamException}. A
+ * streamed call returns once its head is validated; its body is a {@link GuardedBodyStream}.
  */
 public final class GuardExecHandler implements ExecChainHandler {
     /** Context attribute holding the number of attempts of the last call. */
     public static final String ATTEMPTS_ATTRIBUTE = "dev.upstreamguard.attempts";
+    /** Context attribute: {@code Boolean} whether the call streams its response body (else the policy decides). */
+    public static final String STREAM_ATTRIBUTE = "dev.upstreamguard.stream";
 
     private final String upstream;
     private final UpstreamPolicy policy;
@@ -89,20 +94,62 @@ public final class GuardExecHandler implements ExecChainHandler {
             throw reject(request, clock.nanoTime() - start, FailureKind.CONNECTION_LIMIT_REACHED,
                     "concurrent-call limit reached", Duration.ofSeconds(1), 0);
         }
+        boolean streaming = streams(scope.clientContext);
+        boolean handedOver = false;
         try {
-            ClassicHttpResponse response = retryLoop(request, scope, chain, rc, start);
+            ClassicHttpResponse response = retryLoop(request, scope, chain, rc, start, streaming);
             if (metrics != UpstreamMetrics.NOOP) { // spares a clock read when nothing records it
                 metrics.callCompleted(upstream, request.getMethod(), null, false, response.getCode(),
                         clock.nanoTime() - start);
             }
+            if (streaming && response.getEntity() != null) {
+                handOver(request, response, scope, rc, start);
+                handedOver = true; // the body's end returns the bulkhead permit
+            }
             return response;
         } finally {
-            bulkhead.onComplete();
+            if (!handedOver) {
+                bulkhead.onComplete();
+            }
         }
     }
 
+    /** Whether this call streams its response body: the call's choice, else the policy's. */
+    private boolean streams(HttpContext context) {
+        Object choice = context.getAttribute(STREAM_ATTRIBUTE);
+        return choice instanceof Boolean b ? b : policy.streamResponses();
+    }
+
+    /**
+     * Gives a streamed response its guarded body, which keeps the connection, the bulkhead permit and (when the
+     * request has one) the request deadline's watch until the body ends.
+     */
+    private void handOver(ClassicHttpRequest request, ClassicHttpResponse response, ExecChain.Scope scope,
+            RequestContext rc, long start) throws IOException {
+        Deadline deadline = rc == null ? null : rc.deadline();
+        AttemptWatchdog.Slot watch = deadline == null ? null
+                : attempts.watchBody(scope.execRuntime, System.nanoTime() + deadline.remainingNanos());
+        Object made = scope.clientContext.getAttribute(ATTEMPTS_ATTRIBUTE);
+        StreamCall call = new StreamCall(upstream, request.getMethod(), response.getCode(),
+                made instanceof Integer n ? n : 1, breaker, bulkhead, metrics, report, scope.execRuntime, watch,
+                clock, start, policy.stallTimeout().toMillis());
+        HttpEntity entity = response.getEntity();
+        InputStream content;
+        try {
+            content = entity.getContent();
+        } catch (IOException | RuntimeException e) {
+            Boolean inTime = call.end();
+            throw call.failed(e, 0, inTime == null || inTime);
+        }
+        if (content == null) {
+            content = InputStream.nullInputStream();
+        }
+        response.setEntity(new StreamingEntity(entity, new GuardedBodyStream(content, entity.getContentLength(),
+                call)));
+    }
+
     private ClassicHttpResponse retryLoop(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
-            RequestContext rc, long start) throws UpstreamException {
+            RequestContext rc, long start, boolean streaming) throws UpstreamException {
         // Clock reads cost tens of nanoseconds on virtual machines, as much as a whole policy step: each moment
         // is read once and reused (the first attempt starts at the call's start; an attempt's end is the next
         // check's "now"). Without a request deadline the call's deadline is a number, not a Deadline per call; a
@@ -157,7 +204,7 @@ public final class GuardExecHandler implements ExecChainHandler {
                     : pristineCopy(request, sentHeaders, scheme, authority, path, version, entity);
             long attemptStart = now;
             last = attempts.run(toSend, scope, chain, rc, budgetNanos, attempt,
-                    clock == NanoClock.SYSTEM ? attemptStart : System.nanoTime());
+                    clock == NanoClock.SYSTEM ? attemptStart : System.nanoTime(), streaming);
             now = clock.nanoTime();
             long took = now - attemptStart;
             if (last.succeeded()) {

@@ -2,6 +2,7 @@ package dev.upstreamguard.core.metrics;
 
 import dev.upstreamguard.core.classify.FailureKind;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -30,6 +31,12 @@ final class MicrometerUpstreamMetrics implements UpstreamMetrics {
     /** upstream -> retry counter by kind ordinal. */
     private final ConcurrentHashMap<String, AtomicReferenceArray<Counter>> retries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> suppressed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> firstByte = new ConcurrentHashMap<>();
+    /** "upstream outcome kind" -> meters of streamed bodies (registered once per combination). */
+    private final ConcurrentHashMap<String, StreamMeters> streams = new ConcurrentHashMap<>();
+
+    private record StreamMeters(DistributionSummary bytes, Timer duration) {
+    }
 
     MicrometerUpstreamMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -120,6 +127,38 @@ final class MicrometerUpstreamMetrics implements UpstreamMetrics {
                 suppressed.put(upstream, counter);
             }
             counter.increment();
+        } catch (RuntimeException ignored) {
+            // metrics must never break a call
+        }
+    }
+
+    @Override
+    public void streamFirstByte(String upstream, long nanos) {
+        try {
+            firstByte.computeIfAbsent(upstream, u -> Timer.builder("upstream.guard.stream.first.byte")
+                    .description("Time from the start of a streamed call to its first body byte")
+                    .tag("upstream", u).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException ignored) {
+            // metrics must never break a call
+        }
+    }
+
+    @Override
+    public void streamEnded(String upstream, String outcome, FailureKind kind, long bytes, long nanos) {
+        try {
+            String kindTag = kind == null ? "none" : kind.tagValue();
+            StreamMeters meters = streams.computeIfAbsent(upstream + ' ' + outcome + ' ' + kindTag,
+                    key -> new StreamMeters(
+                            DistributionSummary.builder("upstream.guard.stream.bytes")
+                                    .description("Body bytes handed to the caller per streamed call")
+                                    .baseUnit("bytes").tag("upstream", upstream).tag("outcome", outcome)
+                                    .register(registry),
+                            Timer.builder("upstream.guard.stream.duration")
+                                    .description("Time from the response headers to the end of a streamed body")
+                                    .tag("upstream", upstream).tag("outcome", outcome).tag("kind", kindTag)
+                                    .register(registry)));
+            meters.bytes().record(bytes);
+            meters.duration().record(nanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException ignored) {
             // metrics must never break a call
         }

@@ -14,6 +14,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  *   <li>{@code upstream.guard.retries} (counter): retries sent; tags {@code upstream}, {@code kind} (why);</li>
  *   <li>{@code upstream.guard.retries.suppressed} (counter): retries the budget refused; tag {@code upstream};</li>
  *   <li>{@code upstream.guard.breaker.state} (gauge): 0 closed, 1 open, 2 half-open, 3 other; tag {@code upstream}.</li>
+ *   <li>{@code upstream.guard.stream.first.byte} (timer): from the start of a streamed call to the first body byte
+ *       handed to the caller; tag {@code upstream};</li>
+ *   <li>{@code upstream.guard.stream.bytes} (distribution summary, bytes): body bytes handed to the caller per
+ *       streamed call; tags {@code upstream}, {@code outcome} (complete, failed, abandoned);</li>
+ *   <li>{@code upstream.guard.stream.duration} (timer): from the response headers to the end of the body; tags
+ *       {@code upstream}, {@code outcome}, {@code kind} (failure kind or {@code none}).</li>
  * </ul>
  */
 public interface UpstreamMetrics {
@@ -42,6 +48,22 @@ public interface UpstreamMetrics {
 
     /** The retry budget refused a retry. */
     default void retrySuppressed(String upstream) {
+    }
+
+    /** A streamed body handed its first byte to the caller, {@code nanos} after the call started. */
+    default void streamFirstByte(String upstream, long nanos) {
+    }
+
+    /**
+     * A streamed body ended.
+     *
+     * @param outcome {@code complete} (read to its end), {@code failed} (the upstream broke it) or
+     *                {@code abandoned} (closed by the caller before its end)
+     * @param kind    the failure's kind when failed, else {@code null}
+     * @param bytes   body bytes handed to the caller
+     * @param nanos   time from the response headers to the end
+     */
+    default void streamEnded(String upstream, String outcome, FailureKind kind, long bytes, long nanos) {
     }
 
     /** Publishes the breaker state of {@code upstream} (0 closed, 1 open, 2 half-open, 3 other). */

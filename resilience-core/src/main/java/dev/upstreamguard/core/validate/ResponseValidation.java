@@ -88,6 +88,25 @@ public final class ResponseValidation {
         return null;
     }
 
+    /**
+     * Checks what can be judged of a streamed response before its body: the content type, and a body declared
+     * empty ({@code Content-Length: 0}) when a body is required. Rules over the body are not applied to streamed
+     * responses.
+     *
+     * @param contentType the Content-Type header value, or {@code null}
+     * @param contentLength the declared body length, or -1 when not declared
+     * @return {@code null} when valid so far, else a short safe description of the rule that failed
+     */
+    public String headViolation(String contentType, long contentLength) {
+        if (!contentTypes.isEmpty() && !contentTypeMatches(contentType)) {
+            return "content type not accepted (expected " + String.join(" or ", contentTypes) + ")";
+        }
+        if (requireBody && contentLength == 0) {
+            return "empty body";
+        }
+        return null;
+    }
+
     private boolean contentTypeMatches(String header) {
         if (header == null) {
             return false;

@@ -38,6 +38,8 @@ final class UpstreamPolicyMapper {
         problems.apply(at + ".max-retry-after", p.getMaxRetryAfter(), b::maxRetryAfter);
         problems.apply(at + ".max-concurrent-calls", p.getMaxConcurrentCalls(), b::maxConcurrentCalls);
         b.propagateTraceparent(p.isPropagateTraceparent());
+        problems.apply(at + ".stall-timeout", p.getStallTimeout(), b::stallTimeout);
+        b.streamResponses(p.isStreamResponses());
         headers(b, problems);
         b.retry(retry(at + ".retry", p.getRetry(), problems));
         breaker(at + ".circuit-breaker", p, b, problems);

@@ -56,6 +56,18 @@ public class UpstreamProperties {
     /** Whether a W3C traceparent header is sent to the upstream. */
     private boolean propagateTraceparent = true;
 
+    /**
+     * Longest wait for the next byte of a streamed response body; a body that keeps arriving, however slowly, is
+     * never cut by it (streamed bodies are not bounded by attempt-timeout).
+     */
+    private Duration stallTimeout = Duration.ofSeconds(30);
+
+    /**
+     * Whether responses are streamed instead of buffered (the RestClient and HttpClient of this upstream): for
+     * downloads and server-sent events; validation then covers status and content type only.
+     */
+    private boolean streamResponses;
+
     /** Retries. */
     private final Retry retry = new Retry();
 
@@ -143,6 +155,22 @@ public class UpstreamProperties {
 
     public void setMinAttemptTime(Duration minAttemptTime) {
         this.minAttemptTime = minAttemptTime;
+    }
+
+    public Duration getStallTimeout() {
+        return stallTimeout;
+    }
+
+    public void setStallTimeout(Duration stallTimeout) {
+        this.stallTimeout = stallTimeout;
+    }
+
+    public boolean isStreamResponses() {
+        return streamResponses;
+    }
+
+    public void setStreamResponses(boolean streamResponses) {
+        this.streamResponses = streamResponses;
     }
 
     public Duration getMaxRetryAfter() {
