@@ -51,6 +51,17 @@ final class BootLine {
                         "org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration");
     }
 
+    /** Boot's RestClient.Builder and RestTemplateBuilder. */
+    static AutoConfigurations restTemplate() {
+        return BOOT_4
+                ? named("org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration",
+                        "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration",
+                        "org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration")
+                : named("org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfiguration",
+                        "org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration",
+                        "org.springframework.boot.autoconfigure.web.client.RestTemplateAutoConfiguration");
+    }
+
     private static AutoConfigurations named(String... classNames) {
         return AutoConfigurations.of(Arrays.stream(classNames)
                 .map(name -> ClassUtils.resolveClassName(name, BootLine.class.getClassLoader()))
