@@ -56,12 +56,7 @@ class ArchitectureTests {
                 "/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
             return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R"))
                     .map(String::trim).filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                    .filter(ArchitectureTests::compiledOnThisLine).collect(Collectors.toSet());
+                    .collect(Collectors.toSet());
         }
-    }
-
-    /** Boot 3.5's build leaves out the Framework 7 only auto-configuration (HTTP service groups). */
-    private static boolean compiledOnThisLine(String className) {
-        return BootLine.BOOT_4 || ArchitectureTests.class.getResource("/" + className.replace('.', '/') + ".class") != null;
     }
 }
