@@ -77,6 +77,9 @@ public class UpstreamProperties {
     /** What a response must look like to count as an answer. */
     private final Validation validation = new Validation();
 
+    /** TLS to the upstream. */
+    private final Ssl ssl = new Ssl();
+
     public URI getBaseUri() {
         return baseUri;
     }
@@ -199,6 +202,10 @@ public class UpstreamProperties {
 
     public Validation getValidation() {
         return validation;
+    }
+
+    public Ssl getSsl() {
+        return ssl;
     }
 
     /** Retry settings of one upstream. */
@@ -474,6 +481,24 @@ public class UpstreamProperties {
 
         public void setRequireBody(boolean requireBody) {
             this.requireBody = requireBody;
+        }
+    }
+
+    /** TLS settings of one upstream. */
+    public static class Ssl {
+
+        /**
+         * Name of a Spring Boot SSL bundle (spring.ssl.bundle.jks.* or .pem.*) whose key and trust material the
+         * upstream's https connections use: a client certificate (mTLS), a custom trust store. Unset: the JVM's.
+         */
+        private String bundle;
+
+        public String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
         }
     }
 }

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -150,6 +152,16 @@ class UpstreamGuardEndToEndTests {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"backend\"").contains("\"down\"")
                 .contains("\"lastFailureKind\":\"connection_refused\"").contains("\"circuitBreaker\":\"CLOSED\"");
+    }
+
+    @Test
+    void appliesTheHealthAutoConfigurationOfThisBootLineOnlyFromTheOnePublishedJar() {
+        ConditionEvaluationReport report = ConditionEvaluationReport.get(
+                (ConfigurableListableBeanFactory) context.getAutowireCapableBeanFactory());
+        assertThat(report.getConditionAndOutcomesBySource().get(BootLine.health().getName()).isFullMatch()).isTrue();
+        assertThat(report.getConditionAndOutcomesBySource().get(BootLine.otherLinesHealth()).isFullMatch()).isFalse();
+        assertThat(context.getBeansOfType(BootLine.healthContributorType()).keySet())
+                .filteredOn(name -> name.startsWith("upstreamGuard")).containsExactly("upstreamGuardHealthContributor");
     }
 
     @Test

@@ -17,8 +17,7 @@ class UpstreamGuardHealthAutoConfigurationTests {
     private static final String CONTRIBUTOR = "upstreamGuardHealthContributor";
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(UpstreamGuardAutoConfiguration.class,
-                    UpstreamGuardHealthAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(UpstreamGuardAutoConfiguration.class, BootLine.health()))
             .withPropertyValues("upstream-guard.upstreams.backend.base-uri=http://127.0.0.1:" + FaultyUpstream.refusedPort(),
                     "upstream-guard.upstreams.backend.retry.max-attempts=1",
                     "upstream-guard.upstreams.users.base-uri=http://127.0.0.1:9");
@@ -73,6 +72,13 @@ class UpstreamGuardHealthAutoConfigurationTests {
     }
 
     @Test
+    void theContributorIsFoundByTheHealthApisContributorType() {
+        runner.run(context -> {
+            assertThat(context.getBeansOfType(BootLine.healthContributorType())).containsOnlyKeys(CONTRIBUTOR);
+        });
+    }
+
+    @Test
     void backsOffWhenTheHealthIndicatorIsDisabled() {
         runner.withPropertyValues("management.health.upstream-guard.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(CONTRIBUTOR));
@@ -81,7 +87,7 @@ class UpstreamGuardHealthAutoConfigurationTests {
     @Test
     void backsOffWithoutUpstreams() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(UpstreamGuardAutoConfiguration.class,
-                UpstreamGuardHealthAutoConfiguration.class)).run(context -> assertThat(context).doesNotHaveBean(CONTRIBUTOR));
+                BootLine.health())).run(context -> assertThat(context).doesNotHaveBean(CONTRIBUTOR));
     }
 
     @Test
