@@ -26,6 +26,7 @@ public final class TestCertificate {
     private static final String PASSWORD = "changeit";
     private static final String CA_NAME = "upstream-guard-test-ca";
     private static final String LEAF_NAME = "upstream-guard-test";
+    private static final Duration MAX_VALIDITY = Duration.ofDays(3650);
 
     private final KeyStore keyStore;
     private final KeyStore trustStore;
@@ -41,6 +42,23 @@ public final class TestCertificate {
     public static TestCertificate selfSigned() {
         return generate("self-signed for 127.0.0.1", false, List.of("localhost"), true, Duration.ofDays(-1),
                 Duration.ofDays(1));
+    }
+
+    /**
+     * Like {@link #selfSigned()}, but valid from a day ago until {@code validFor} from now: a long-lived certificate
+     * ({@code selfSigned(Duration.ofDays(90))}), or one close to expiry ({@code selfSigned(Duration.ofDays(3))}), for
+     * a client or a tool that reports or warns about the days left.
+     *
+     * @throws IllegalArgumentException unless {@code validFor} is positive and at most 3650 days
+     */
+    public static TestCertificate selfSigned(Duration validFor) {
+        Objects.requireNonNull(validFor, "validFor");
+        if (validFor.isNegative() || validFor.isZero() || validFor.compareTo(MAX_VALIDITY) > 0) {
+            throw new IllegalArgumentException("validFor must be positive and at most " + MAX_VALIDITY.toDays()
+                    + " days, but was " + validFor);
+        }
+        return generate("self-signed for 127.0.0.1, valid for " + validFor, false, List.of("localhost"), true,
+                Duration.ofDays(-1), validFor);
     }
 
     /** For {@code localhost} and {@code 127.0.0.1}, but valid only from three days ago until two days ago. */

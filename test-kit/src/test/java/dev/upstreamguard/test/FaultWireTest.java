@@ -10,7 +10,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLException;
@@ -316,6 +318,28 @@ class FaultWireTest {
         FaultyUpstream untrusted = track(FaultyUpstream.startTls(good, Fault.ok("x")));
         assertThatThrownBy(() -> tlsClient(untrusted, wrongHost).startHandshake())
                 .isInstanceOf(SSLHandshakeException.class);
+    }
+
+    @Test
+    void selfSignedWithAValidityIsServedWithThatExpiry() throws Exception {
+        Instant before = Instant.now();
+        TestCertificate longLived = TestCertificate.selfSigned(Duration.ofDays(30));
+        Instant after = Instant.now();
+        FaultyUpstream server = track(FaultyUpstream.startTls(longLived, Fault.ok("secure")));
+
+        SSLSocket socket = tlsClient(server, longLived);
+        assertThat(new RawHttpClient(socket).send(GET).readResponse().body()).isEqualTo("secure");
+        X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+
+        // X.509 dates have whole seconds: allow the second cut off.
+        assertThat(served.getNotAfter().toInstant()).isBetween(before.plus(Duration.ofDays(30)).minusSeconds(1),
+                after.plus(Duration.ofDays(30)));
+        assertThat(served.getNotBefore().toInstant()).isBefore(before);
+        assertThat(served.getSubjectX500Principal()).isEqualTo(served.getIssuerX500Principal());
+        assertThatThrownBy(() -> TestCertificate.selfSigned(Duration.ZERO))
+                .hasMessage("validFor must be positive and at most 3650 days, but was PT0S");
+        assertThatThrownBy(() -> TestCertificate.selfSigned(Duration.ofDays(3651)))
+                .hasMessage("validFor must be positive and at most 3650 days, but was PT87624H");
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.metrics.UpstreamMetrics;
-import dev.upstreamguard.doctor.testing.MiniJson;
+import dev.upstreamguard.doctor.testing.Json;
 import dev.upstreamguard.servlet.UpstreamGuardConfig;
 import dev.upstreamguard.servlet.internal.ErrorResponder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -151,7 +151,7 @@ class OperatorKitTest {
 
     private static List<String> dashboardExpressions() throws Exception {
         List<String> out = new ArrayList<>();
-        collect(MiniJson.parse(Files.readString(DASHBOARD)), out);
+        collect(Json.parse(Files.readString(DASHBOARD)), out);
         return out;
     }
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.doctor.Hop;
 import dev.upstreamguard.doctor.Verdict;
-import dev.upstreamguard.doctor.testing.HttpFaults;
-import dev.upstreamguard.doctor.testing.RawServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +15,9 @@ import org.junit.jupiter.api.Test;
 /** The keep-alive phase against servers that close idle connections at a known moment, by FIN or by RST. */
 class ProbeKeepAliveTest {
 
-    private static PhaseResult keepAlive(RawServer.Handler handler, List<Duration> idle, Duration poolIdle)
-            throws Exception {
-        try (RawServer server = RawServer.start(handler)) {
-            ProbeReport report = UpstreamProbe.builder(server.url("http")).idlePeriods(idle)
+    private static PhaseResult keepAlive(Fault fault, List<Duration> idle, Duration poolIdle) {
+        try (FaultyUpstream server = FaultyUpstream.start(fault)) {
+            ProbeReport report = UpstreamProbe.builder(server.baseUri()).idlePeriods(idle)
                     .poolIdleTimeout(poolIdle).budget(Duration.ofSeconds(20)).build().run();
             assertThat(report.phase(ProbePhase.TRANSFER).verdict()).isEqualTo(Verdict.OK);
             return report.phase(ProbePhase.KEEP_ALIVE);
@@ -30,9 +29,9 @@ class ProbeKeepAliveTest {
     }
 
     @Test
-    void closeByFinAfterOneSecondIsMeasuredAndTheDefaultPoolIdleIsFlagged() throws Exception {
+    void closeByFinAfterOneSecondIsMeasuredAndTheDefaultPoolIdleIsFlagged() {
         Duration truth = Duration.ofSeconds(1);
-        PhaseResult p = keepAlive(HttpFaults.keepAlive(truth, false, ""), List.of(Duration.ofMillis(2500)),
+        PhaseResult p = keepAlive(Fault.idleClose(truth, Fault.Close.FIN), List.of(Duration.ofMillis(2500)),
                 Duration.ofSeconds(30));
 
         assertThat(p.facts()).containsEntry("closedBy", "FIN");
@@ -44,9 +43,9 @@ class ProbeKeepAliveTest {
     }
 
     @Test
-    void closeByRstAfterOneSecondIsToldApartFromFin() throws Exception {
+    void closeByRstAfterOneSecondIsToldApartFromFin() {
         Duration truth = Duration.ofSeconds(1);
-        PhaseResult p = keepAlive(HttpFaults.keepAlive(truth, true, ""), List.of(Duration.ofMillis(2500)),
+        PhaseResult p = keepAlive(Fault.idleClose(truth, Fault.Close.RST), List.of(Duration.ofMillis(2500)),
                 Duration.ofSeconds(30));
 
         assertThat(p.facts()).containsEntry("closedBy", "RST");
@@ -54,9 +53,9 @@ class ProbeKeepAliveTest {
     }
 
     @Test
-    void closeByFinAfterThreeSecondsComesAfterASuccessfulReuse() throws Exception {
+    void closeByFinAfterThreeSecondsComesAfterASuccessfulReuse() {
         Duration truth = Duration.ofSeconds(3);
-        PhaseResult p = keepAlive(HttpFaults.keepAlive(truth, false, ""),
+        PhaseResult p = keepAlive(Fault.idleClose(truth, Fault.Close.FIN),
                 List.of(Duration.ofSeconds(1), Duration.ofSeconds(5)), Duration.ofMillis(1500));
 
         assertThat(p.facts()).containsEntry("closedBy", "FIN");
@@ -68,9 +67,9 @@ class ProbeKeepAliveTest {
     }
 
     @Test
-    void closeByRstAfterThreeSecondsIsMeasured() throws Exception {
+    void closeByRstAfterThreeSecondsIsMeasured() {
         Duration truth = Duration.ofSeconds(3);
-        PhaseResult p = keepAlive(HttpFaults.keepAlive(truth, true, ""),
+        PhaseResult p = keepAlive(Fault.idleClose(truth, Fault.Close.RST),
                 List.of(Duration.ofSeconds(1), Duration.ofSeconds(5)), Duration.ofSeconds(30));
 
         assertThat(p.facts()).containsEntry("closedBy", "RST");
@@ -80,9 +79,9 @@ class ProbeKeepAliveTest {
     }
 
     @Test
-    void advertisingTimeoutFiveButClosingAtTwoIsBlamedOnTheUpstream() throws Exception {
+    void advertisingTimeoutFiveButClosingAtTwoIsBlamedOnTheUpstream() {
         Duration truth = Duration.ofSeconds(2);
-        PhaseResult p = keepAlive(HttpFaults.keepAlive(truth, false, "Keep-Alive: timeout=5\r\n"),
+        PhaseResult p = keepAlive(Fault.idleClose(truth, Fault.Close.FIN, Duration.ofSeconds(5)),
                 List.of(Duration.ofSeconds(1), Duration.ofSeconds(5)), Duration.ofSeconds(30));
 
         assertNear("advertises timeout=5, closes at 2 s", closedAfter(p), truth);
@@ -95,12 +94,10 @@ class ProbeKeepAliveTest {
     }
 
     @Test
-    void requestDroppedOnAnIdleConnectionThatLookedOpenFailsTheKeepAlivePhase() throws Exception {
-        PhaseResult p = keepAlive(s -> {
-            RawServer.readRequestHead(s.getInputStream());
-            RawServer.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=30\r\n\r\nok");
-            RawServer.readRequestHead(s.getInputStream()); // the reuse: read, then hang up without a word
-        }, List.of(Duration.ofMillis(300)), Duration.ofSeconds(10));
+    void requestDroppedOnAnIdleConnectionThatLookedOpenFailsTheKeepAlivePhase() {
+        // The reuse: the server reads the request, then hangs up without a word.
+        PhaseResult p = keepAlive(Fault.closeOnReuse("ok", Fault.Reuse.FIN_AFTER_REQUEST),
+                List.of(Duration.ofMillis(300)), Duration.ofSeconds(10));
 
         assertThat(p.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(p.errorType()).isEqualTo("connection_terminated");
@@ -108,8 +105,9 @@ class ProbeKeepAliveTest {
     }
 
     @Test
-    void connectionKeptLongerThanEveryIdlePeriodIsOk() throws Exception {
-        PhaseResult p = keepAlive(HttpFaults.keepAlive(Duration.ofSeconds(30), false, "Keep-Alive: timeout=30\r\n"),
+    void connectionKeptLongerThanEveryIdlePeriodIsOk() {
+        PhaseResult p = keepAlive(Fault.idleClose(Duration.ofSeconds(30), Fault.Close.FIN,
+                Duration.ofSeconds(30)),
                 List.of(Duration.ofMillis(300), Duration.ofMillis(600)), Duration.ofSeconds(10));
 
         assertThat(p.verdict()).isEqualTo(Verdict.OK);
@@ -118,19 +116,18 @@ class ProbeKeepAliveTest {
     }
 
     @Test
-    void connectionCloseAfterEachResponseHasNothingToReuse() throws Exception {
-        PhaseResult p = keepAlive(HttpFaults.answer(HttpFaults.ascii(
-                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")),
-                List.of(Duration.ofSeconds(1)), Duration.ofSeconds(30));
+    void connectionCloseAfterEachResponseHasNothingToReuse() {
+        PhaseResult p = keepAlive(Fault.status(200, "ok", "Connection", "close"), List.of(Duration.ofSeconds(1)),
+                Duration.ofSeconds(30));
 
         assertThat(p.verdict()).isEqualTo(Verdict.OK);
         assertThat(p.facts()).containsEntry("reusable", false);
     }
 
     @Test
-    void idlePeriodsBeyondTheBudgetAreSkippedAndSaidSo() throws Exception {
-        try (RawServer server = RawServer.start(HttpFaults.keepAlive(Duration.ofSeconds(30), false, ""))) {
-            ProbeReport report = UpstreamProbe.builder(server.url("http")).budget(Duration.ofSeconds(3))
+    void idlePeriodsBeyondTheBudgetAreSkippedAndSaidSo() {
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.idleClose(Duration.ofSeconds(30), Fault.Close.FIN))) {
+            ProbeReport report = UpstreamProbe.builder(server.baseUri()).budget(Duration.ofSeconds(3))
                     .idlePeriods(List.of(Duration.ofMillis(200), Duration.ofSeconds(65))).build().run();
 
             @SuppressWarnings("unchecked")

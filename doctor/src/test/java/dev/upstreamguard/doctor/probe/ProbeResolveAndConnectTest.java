@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.doctor.Hop;
 import dev.upstreamguard.doctor.Verdict;
-import dev.upstreamguard.doctor.testing.HttpFaults;
-import dev.upstreamguard.doctor.testing.RawServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.FullAcceptQueue;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -25,11 +21,8 @@ import org.junit.jupiter.api.Test;
 class ProbeResolveAndConnectTest {
 
     @Test
-    void refusedPortIsConnectionRefusedAtTheUpstream() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = s.getLocalPort();
-        }
+    void refusedPortIsConnectionRefusedAtTheUpstream() {
+        int port = FaultyUpstream.refusedPort();
         ProbeReport report = UpstreamProbe.builder("http://127.0.0.1:" + port + "/").build().run();
 
         assertThat(report.verdict()).isEqualTo(Verdict.FAILED);
@@ -44,33 +37,17 @@ class ProbeResolveAndConnectTest {
     }
 
     @Test
-    void fullAcceptQueueIsConnectionTimeoutAfterTheConnectTimeout() throws Exception {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        List<Socket> fillers = new ArrayList<>();
-        try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
-            for (int i = 0; i < 8; i++) {
-                Socket s = new Socket();
-                try {
-                    s.connect(new InetSocketAddress(loopback, listener.getLocalPort()), 100);
-                    fillers.add(s);
-                } catch (SocketTimeoutException queueFull) {
-                    s.close();
-                    break;
-                }
-            }
+    void fullAcceptQueueIsConnectionTimeoutAfterTheConnectTimeout() {
+        try (FullAcceptQueue overloaded = FullAcceptQueue.start()) {
             Duration connectTimeout = Duration.ofMillis(1500);
-            ProbeReport report = UpstreamProbe.builder("http://127.0.0.1:" + listener.getLocalPort())
-                    .connectTimeout(connectTimeout).build().run();
+            ProbeReport report = UpstreamProbe.builder(overloaded.baseUri()).connectTimeout(connectTimeout).build()
+                    .run();
 
             PhaseResult connect = report.phase(ProbePhase.CONNECT);
             assertThat(connect.verdict()).isEqualTo(Verdict.FAILED);
             assertThat(connect.errorType()).isEqualTo("connection_timeout");
             assertThat(connect.summary()).contains("127.0.0.1 timed out");
             assertNear("connect timeout (full accept queue)", firstAddressMillis(connect), connectTimeout);
-        } finally {
-            for (Socket s : fillers) {
-                s.close();
-            }
         }
     }
 
@@ -125,8 +102,7 @@ class ProbeResolveAndConnectTest {
 
     @Test
     void everyResolvedAddressIsTriedAndOneDeadAddressDegrades() throws Exception {
-        try (RawServer server = RawServer.start(HttpFaults.answer(HttpFaults.ascii(
-                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")))) {
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.status(200, "ok", "Connection", "close"))) {
             // 127.0.0.1 listens; 127.0.0.2 (also loopback) has nothing on that port.
             ProbeReport report = UpstreamProbe.builder("http://two-addresses.test:" + server.port() + "/")
                     .resolver(host -> List.of(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.1")))

@@ -1,33 +1,40 @@
 package dev.upstreamguard.doctor.probe;
 
-import static dev.upstreamguard.doctor.testing.HttpFaults.ascii;
-import static dev.upstreamguard.doctor.testing.HttpFaults.concat;
 import static dev.upstreamguard.doctor.testing.Measured.assertNear;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.doctor.Hop;
 import dev.upstreamguard.doctor.Verdict;
-import dev.upstreamguard.doctor.testing.HttpFaults;
-import dev.upstreamguard.doctor.testing.RawServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.RecordedRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
-/** Processing and transfer outcomes against raw-socket servers answering exact bytes. */
+/** Processing and transfer outcomes against the fault kit's upstream, most of them answering exact bytes. */
 class ProbeResponseTest {
 
-    private static ProbeReport probe(RawServer.Handler handler) throws Exception {
-        try (RawServer server = RawServer.start(handler)) {
-            return UpstreamProbe.builder(server.url("http") + "/health").idlePeriods(List.of())
+    private static ProbeReport probe(Fault fault) {
+        try (FaultyUpstream server = FaultyUpstream.start(fault)) {
+            return UpstreamProbe.builder(server.baseUri() + "/health").idlePeriods(List.of())
                     .responseTimeout(Duration.ofSeconds(3)).build().run();
         }
     }
 
+    /** Exactly {@code bytes} (ISO-8859-1 text) as the answer, then a FIN. */
+    private static Fault answer(String bytes) {
+        return Fault.raw(bytes, Fault.After.FIN);
+    }
+
     @Test
-    void serviceUnavailableIsAnUpstreamStatusFailureWithTheStatus() throws Exception {
-        ProbeReport report = probe(HttpFaults.answer(ascii(
-                "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nConnection: close\r\n\r\ndown")));
+    void serviceUnavailableIsAnUpstreamStatusFailureWithTheStatus() {
+        ProbeReport report = probe(Fault.status(503, "down", "Connection", "close"));
 
         PhaseResult processing = report.problem().orElseThrow();
         assertThat(processing.phase()).isEqualTo(ProbePhase.PROCESSING);
@@ -41,18 +48,16 @@ class ProbeResponseTest {
     }
 
     @Test
-    void notFoundDegradesAndPointsAtThePath() throws Exception {
-        ProbeReport report = probe(HttpFaults.answer(ascii(
-                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")));
+    void notFoundDegradesAndPointsAtThePath() {
+        ProbeReport report = probe(Fault.status(404, "", "Connection", "close"));
 
         assertThat(report.verdict()).isEqualTo(Verdict.DEGRADED);
         assertThat(report.problem().orElseThrow().reason()).isEqualTo("client_status");
     }
 
     @Test
-    void bodyShorterThanContentLengthIsIncomplete() throws Exception {
-        ProbeReport report = probe(HttpFaults.answer(ascii(
-                "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly forty bytes of the hundred promised.")));
+    void bodyShorterThanContentLengthIsIncomplete() {
+        ProbeReport report = probe(Fault.truncatedBody(100, "only forty bytes of the hundred promised."));
 
         PhaseResult transfer = report.problem().orElseThrow();
         assertThat(transfer.phase()).isEqualTo(ProbePhase.TRANSFER);
@@ -62,8 +67,9 @@ class ProbeResponseTest {
     }
 
     @Test
-    void garbageInsteadOfHttpIsAProtocolErrorShowingTheFirstBytesEscaped() throws Exception {
-        ProbeReport report = probe(HttpFaults.answer(new byte[] {'S', 'S', 'H', '-', '2', 0x1b, '[', '2', 'J', 0}));
+    void garbageInsteadOfHttpIsAProtocolErrorShowingTheFirstBytesEscaped() {
+        ProbeReport report = probe(Fault.raw(new byte[] {'S', 'S', 'H', '-', '2', 0x1b, '[', '2', 'J', 0}, 1,
+                Fault.After.FIN));
 
         PhaseResult processing = report.problem().orElseThrow();
         assertThat(processing.errorType()).isEqualTo("http_protocol_error");
@@ -72,9 +78,8 @@ class ProbeResponseTest {
     }
 
     @Test
-    void statusOutsideTheValidRangeIsAProtocolErrorNotAnUpstreamStatus() throws Exception {
-        ProbeReport report = probe(HttpFaults.answer(ascii(
-                "HTTP/1.1 999 Nope\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")));
+    void statusOutsideTheValidRangeIsAProtocolErrorNotAnUpstreamStatus() {
+        ProbeReport report = probe(Fault.invalidStatusLine("HTTP/1.1 999 Nope"));
 
         PhaseResult processing = report.problem().orElseThrow();
         assertThat(processing.errorType()).isEqualTo("http_protocol_error");
@@ -82,38 +87,37 @@ class ProbeResponseTest {
     }
 
     @Test
-    void hostileHeaderValuesLoseTheirControlCharacters() throws Exception {
-        ProbeReport report = probe(HttpFaults.answer(ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
-                + "Connection: clo\u0007se\u001b[2J\r\nKeep-Alive: " + "x".repeat(500) + "\r\n\r\n")));
+    void hostileHeaderValuesLoseTheirControlCharacters() {
+        ProbeReport report = probe(answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+                + "Connection: clo\u0007se\u001b[2J\r\nKeep-Alive: " + "x".repeat(500) + "\r\n\r\n"));
 
         assertThat(report.phase(ProbePhase.PROCESSING).facts().get("connection")).isEqualTo("clo?se?[2J");
         assertThat((String) report.phase(ProbePhase.PROCESSING).facts().get("keepAlive")).hasSize(103);
     }
 
     @Test
-    void headerLineOverEightKilobytesIsAHeaderSizeError() throws Exception {
-        ProbeReport report = probe(HttpFaults.answer(ascii("HTTP/1.1 200 OK\r\nX-Big: " + "y".repeat(9000)
-                + "\r\nContent-Length: 0\r\n\r\n")));
+    void headerLineOverEightKilobytesIsAHeaderSizeError() {
+        ProbeReport report = probe(Fault.oversizedHeaderLine(9000));
 
         assertThat(report.problem().orElseThrow().errorType()).isEqualTo("http_response_header_size");
     }
 
     @Test
-    void brokenChunkSizeIsATransferCodingError() throws Exception {
-        ProbeReport report = probe(HttpFaults.answer(ascii(
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nbad\r\n0\r\n\r\n")));
+    void brokenChunkSizeIsATransferCodingError() {
+        ProbeReport report = probe(Fault.brokenChunked()); // chunk "hello", then the chunk-size line "zz"
 
         assertThat(report.problem().orElseThrow().errorType()).isEqualTo("http_response_transfer_coding");
     }
 
     @Test
-    void validChunkedGzipBodyIsCheckedAndCounted() throws Exception {
-        byte[] gz = HttpFaults.gzip("hello, doctor");
-        String size = Integer.toHexString(gz.length);
-        byte[] response = concat("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n"
-                + "Connection: close\r\n\r\n" + size + "\r\n", concat("", gz));
-        response = concat(new String(response, java.nio.charset.StandardCharsets.ISO_8859_1), ascii("\r\n0\r\n\r\n"));
-        ProbeReport report = probe(HttpFaults.answer(response));
+    void validChunkedGzipBodyIsCheckedAndCounted() {
+        byte[] gz = gzip("hello, doctor");
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        response.writeBytes(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n"
+                + "Connection: close\r\n\r\n" + Integer.toHexString(gz.length) + "\r\n"));
+        response.writeBytes(gz);
+        response.writeBytes(ascii("\r\n0\r\n\r\n"));
+        ProbeReport report = probe(Fault.raw(response.toByteArray(), 1, Fault.After.FIN));
 
         assertThat(report.verdict()).isEqualTo(Verdict.OK);
         assertThat(report.phase(ProbePhase.TRANSFER).facts()).containsEntry("framing", "chunked")
@@ -122,16 +126,15 @@ class ProbeResponseTest {
     }
 
     @Test
-    void corruptGzipIsAContentCodingError() throws Exception {
-        ProbeReport report = probe(HttpFaults.answer(ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n"
-                + "Content-Encoding: gzip\r\nConnection: close\r\n\r\nnot gzip!!")));
+    void corruptGzipIsAContentCodingError() {
+        ProbeReport report = probe(Fault.badGzip());
 
         assertThat(report.problem().orElseThrow().errorType()).isEqualTo("http_response_content_coding");
     }
 
     @Test
-    void closedWithoutAnswerIsConnectionTerminated() throws Exception {
-        ProbeReport report = probe(s -> RawServer.readRequestHead(s.getInputStream()));
+    void closedWithoutAnswerIsConnectionTerminated() {
+        ProbeReport report = probe(Fault.closeAfterRequest());
 
         PhaseResult processing = report.problem().orElseThrow();
         assertThat(processing.errorType()).isEqualTo("connection_terminated");
@@ -139,10 +142,10 @@ class ProbeResponseTest {
     }
 
     @Test
-    void silentUpstreamIsAResponseTimeoutAfterTheResponseTimeout() throws Exception {
+    void silentUpstreamIsAResponseTimeoutAfterTheResponseTimeout() {
         Duration timeout = Duration.ofMillis(1200);
-        try (RawServer server = RawServer.start(HttpFaults.silent())) {
-            ProbeReport report = UpstreamProbe.builder(server.url("http")).responseTimeout(timeout).build().run();
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.blackhole())) {
+            ProbeReport report = UpstreamProbe.builder(server.baseUri()).responseTimeout(timeout).build().run();
 
             PhaseResult processing = report.problem().orElseThrow();
             assertThat(processing.errorType()).isEqualTo("http_response_timeout");
@@ -151,9 +154,9 @@ class ProbeResponseTest {
     }
 
     @Test
-    void timeToFirstByteIsMeasured() throws Exception {
+    void timeToFirstByteIsMeasured() {
         Duration delay = Duration.ofMillis(700);
-        ProbeReport report = probe(HttpFaults.slowFirstByte(delay));
+        ProbeReport report = probe(Fault.slowHeaders(delay));
 
         assertThat(report.verdict()).isEqualTo(Verdict.OK);
         assertNear("time to first byte", ((Number) report.phase(ProbePhase.PROCESSING).facts().get("ttfbMs"))
@@ -161,10 +164,10 @@ class ProbeResponseTest {
     }
 
     @Test
-    void theBudgetBoundsTheWholeProbe() throws Exception {
+    void theBudgetBoundsTheWholeProbe() {
         Duration budget = Duration.ofMillis(900);
-        try (RawServer server = RawServer.start(HttpFaults.silent())) {
-            ProbeReport report = UpstreamProbe.builder(server.url("http")).budget(budget)
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.blackhole())) {
+            ProbeReport report = UpstreamProbe.builder(server.baseUri()).budget(budget)
                     .responseTimeout(Duration.ofSeconds(30)).build().run();
 
             assertThat(report.problem().orElseThrow().errorType()).isEqualTo("http_response_timeout");
@@ -173,20 +176,36 @@ class ProbeResponseTest {
     }
 
     @Test
-    void headRequestReadsNoBody() throws Exception {
-        try (RawServer server = RawServer.start(s -> {
-            String head = RawServer.readRequestHead(s.getInputStream());
-            RawServer.write(s, head.startsWith("HEAD /x HTTP/1.1\r\n") && head.contains("\r\nX-Probe: 1\r\n")
-                    ? "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\nConnection: close\r\n\r\n"
-                    : "HTTP/1.1 400 Bad\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        })) {
-            ProbeReport report = UpstreamProbe.builder(server.url("http")).head(true).path("/x")
+    void headRequestReadsNoBody() {
+        // A HEAD answer declares the Content-Length of the GET body it leaves out: 1234 bytes that never come.
+        try (FaultyUpstream server = FaultyUpstream.start(
+                Fault.status(200, "x".repeat(1234), "Connection", "close"))) {
+            ProbeReport report = UpstreamProbe.builder(server.baseUri()).head(true).path("/x")
                     .header("X-Probe", "1").build().run();
 
+            RecordedRequest request = server.takeRequest(Duration.ofSeconds(1));
+            assertThat(request.method()).isEqualTo("HEAD");
+            assertThat(request.path()).isEqualTo("/x");
+            assertThat(request.version()).isEqualTo("HTTP/1.1");
+            assertThat(request.header("X-Probe")).isEqualTo("1");
             assertThat(report.method()).isEqualTo("HEAD");
             assertThat(report.verdict()).isEqualTo(Verdict.OK);
             assertThat(report.phase(ProbePhase.TRANSFER).facts()).containsEntry("framing", "none")
                     .containsEntry("bytes", 0L);
         }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] gzip(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(ascii(text));
+        } catch (IOException e) {
+            throw new IllegalStateException("gzip in memory cannot fail", e);
+        }
+        return out.toByteArray();
     }
 }

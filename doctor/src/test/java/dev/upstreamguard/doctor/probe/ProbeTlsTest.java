@@ -6,58 +6,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.doctor.Hop;
 import dev.upstreamguard.doctor.Verdict;
-import dev.upstreamguard.doctor.testing.HttpFaults;
-import dev.upstreamguard.doctor.testing.RawServer;
-import dev.upstreamguard.doctor.testing.TestCertificates;
-import java.nio.file.Path;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
+import dev.upstreamguard.test.TestCertificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** TLS outcomes against JDK TLS listeners with certificates made by keytool in the test. */
+/** TLS outcomes against the fault kit's TLS upstream, with certificates the kit makes in memory. */
 class ProbeTlsTest {
-    @TempDir
-    static Path dir;
-    static TestCertificates good;
-    static TestCertificates expired;
-    static TestCertificates wrongHost;
+    static TestCertificate good;
+    static TestCertificate expired;
+    static TestCertificate wrongHost;
 
     @BeforeAll
-    static void certificates() throws Exception {
-        var g = TestCertificates.generate(dir, "good", "ip:127.0.0.1", null, 30);
-        var e = TestCertificates.generate(dir, "expired", "ip:127.0.0.1", "-10d", 5);
-        var w = TestCertificates.generate(dir, "wronghost", "dns:wrong.example", null, 30);
-        good = g.await();
-        expired = e.await();
-        wrongHost = w.await();
+    static void certificates() {
+        good = TestCertificate.selfSigned(Duration.ofDays(30)); // CN=upstream-guard-test, 30 more days
+        expired = TestCertificate.expired(); // signed by a throw-away CA, expired two days ago
+        wrongHost = TestCertificate.forHost("wrong.example");
     }
 
-    /** A TLS server answering 200 to every request on a connection (keep-alive). */
-    private static RawServer https(TestCertificates cert) throws Exception {
-        SSLServerSocket listener = cert.listener();
-        return RawServer.start(listener, s -> {
-            SSLSocket tls = (SSLSocket) s;
-            tls.startHandshake();
-            while (RawServer.readRequestHead(tls.getInputStream()) != null) {
-                RawServer.write(tls, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecure");
-            }
-        });
+    /** A TLS server answering 200 {@code "secure"} to every request on a connection (keep-alive). */
+    private static FaultyUpstream https(TestCertificate cert) {
+        return FaultyUpstream.startTls(cert, Fault.ok("secure"));
     }
 
-    private static UpstreamProbe.Builder probe(RawServer server) {
-        return UpstreamProbe.builder(server.url("https") + "/").idlePeriods(List.of())
+    private static UpstreamProbe.Builder probe(FaultyUpstream server) {
+        return UpstreamProbe.builder(server.httpsBaseUri() + "/").idlePeriods(List.of())
                 .responseTimeout(Duration.ofSeconds(5));
     }
 
     @Test
-    void trustedCertificateReportsProtocolCipherAlpnChainAndExpiry() throws Exception {
-        try (RawServer server = https(good)) {
-            ProbeReport report = probe(server).sslContext(good.trustingIt()).build().run();
+    void trustedCertificateReportsProtocolCipherAlpnChainAndExpiry() {
+        try (FaultyUpstream server = https(good)) {
+            ProbeReport report = probe(server).sslContext(good.trustingClientContext()).build().run();
 
             assertThat(report.verdict()).isEqualTo(Verdict.OK);
             Map<String, Object> tls = report.phase(ProbePhase.TLS).facts();
@@ -65,20 +49,33 @@ class ProbeTlsTest {
             assertThat((String) tls.get("cipher")).startsWith("TLS_");
             assertThat(tls).containsEntry("hostnameCheck", "passed").containsEntry("sni", null);
             assertThat(((Number) tls.get("daysToExpiry")).longValue()).isBetween(28L, 30L);
-            assertThat(tls.get("chain").toString()).contains("subject=CN=good", "issuer=CN=good");
+            assertThat(tls.get("chain").toString()).contains("subject=CN=upstream-guard-test",
+                    "issuer=CN=upstream-guard-test");
             assertThat(report.phase(ProbePhase.TRANSFER).facts()).containsEntry("bytes", 6L);
         }
     }
 
     @Test
-    void idleCloseOverTlsIsMeasuredToo() throws Exception {
+    void trustedCertificateExpiringWithinTwoWeeksDegradesAndSaysWhen() {
+        TestCertificate expiringSoon = TestCertificate.selfSigned(Duration.ofDays(3));
+        try (FaultyUpstream server = https(expiringSoon)) {
+            ProbeReport report = probe(server).sslContext(expiringSoon.trustingClientContext()).build().run();
+
+            PhaseResult tls = report.phase(ProbePhase.TLS);
+            assertThat(tls.verdict()).isEqualTo(Verdict.DEGRADED);
+            assertThat(tls.errorType()).isEqualTo("tls_certificate_error");
+            assertThat(((Number) tls.facts().get("daysToExpiry")).longValue()).isBetween(1L, 3L);
+            assertThat(tls.fix()).isEqualTo("renew the upstream's certificate: it expires in "
+                    + tls.facts().get("daysToExpiry") + " days.");
+            assertThat(report.phase(ProbePhase.TRANSFER).facts()).containsEntry("bytes", 6L);
+        }
+    }
+
+    @Test
+    void idleCloseOverTlsIsMeasuredToo() {
         Duration truth = Duration.ofSeconds(1);
-        SSLServerSocket listener = good.listener();
-        try (RawServer server = RawServer.start(listener, s -> {
-            ((SSLSocket) s).startHandshake();
-            HttpFaults.keepAlive(truth, false, "").handle(s);
-        })) {
-            ProbeReport report = UpstreamProbe.builder(server.url("https")).sslContext(good.trustingIt())
+        try (FaultyUpstream server = FaultyUpstream.startTls(good, Fault.idleClose(truth, Fault.Close.FIN))) {
+            ProbeReport report = UpstreamProbe.builder(server.httpsBaseUri()).sslContext(good.trustingClientContext())
                     .idlePeriods(List.of(Duration.ofMillis(2500))).poolIdleTimeout(null).build().run();
 
             PhaseResult keepAlive = report.phase(ProbePhase.KEEP_ALIVE);
@@ -89,13 +86,10 @@ class ProbeTlsTest {
     }
 
     @Test
-    void handshakeRefusedWithAnAlertNamesTheAlert() throws Exception {
-        SSLServerSocket listener = good.listener();
-        // Only an RSA-authenticated suite with an EC key: the server answers the ClientHello with an alert.
-        listener.setEnabledProtocols(new String[] {"TLSv1.2"});
-        listener.setEnabledCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"});
-        try (RawServer server = RawServer.start(listener, s -> ((SSLSocket) s).startHandshake())) {
-            ProbeReport report = probe(server).sslContext(good.trustingIt()).build().run();
+    void handshakeRefusedWithAnAlertNamesTheAlert() {
+        // The server answers the ClientHello with a fatal handshake_failure alert.
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.tlsHandshakeFailureAlert())) {
+            ProbeReport report = probe(server).sslContext(good.trustingClientContext()).build().run();
 
             PhaseResult tls = report.phase(ProbePhase.TLS);
             assertThat(tls.kind()).isEqualTo(FailureKind.TLS_ALERT_RECEIVED);
@@ -104,8 +98,8 @@ class ProbeTlsTest {
     }
 
     @Test
-    void selfSignedCertificateIsACertificateErrorNamedSelfSigned() throws Exception {
-        try (RawServer server = https(good)) {
+    void selfSignedCertificateIsACertificateErrorNamedSelfSigned() {
+        try (FaultyUpstream server = https(good)) {
             ProbeReport report = probe(server).build().run(); // the JVM's trust store does not know it
 
             PhaseResult tls = report.problem().orElseThrow();
@@ -113,27 +107,28 @@ class ProbeTlsTest {
             assertThat(tls.kind()).isEqualTo(FailureKind.TLS_CERTIFICATE_ERROR);
             assertThat(tls.summary()).isEqualTo("the certificate is self-signed and not trusted");
             assertThat(tls.hop()).isEqualTo(Hop.UPSTREAM);
-            assertThat(tls.facts().get("chain").toString()).contains("CN=good");
+            assertThat(tls.facts().get("chain").toString()).contains("CN=upstream-guard-test");
             assertThat(report.phase(ProbePhase.PROCESSING).skipped()).isTrue();
         }
     }
 
     @Test
-    void expiredCertificateIsACertificateErrorWithNegativeDaysToExpiry() throws Exception {
-        try (RawServer server = https(expired)) {
-            ProbeReport report = probe(server).sslContext(expired.trustingIt()).build().run();
+    void expiredCertificateIsACertificateErrorWithNegativeDaysToExpiry() {
+        try (FaultyUpstream server = https(expired)) {
+            ProbeReport report = probe(server).sslContext(expired.trustingClientContext()).build().run();
 
             PhaseResult tls = report.phase(ProbePhase.TLS);
             assertThat(tls.errorType()).isEqualTo("tls_certificate_error");
             assertThat(tls.summary()).startsWith("the certificate expired on ");
-            assertThat(((Number) tls.facts().get("daysToExpiry")).longValue()).isBetween(-6L, -4L);
+            // It expired two days (and the seconds since it was made) ago.
+            assertThat(((Number) tls.facts().get("daysToExpiry")).longValue()).isBetween(-3L, -1L);
             assertThat(tls.fix()).isEqualTo("renew the upstream's certificate.");
         }
     }
 
     @Test
-    void expiredAndUntrustedCertificateIsReportedAsExpired() throws Exception {
-        try (RawServer server = https(expired)) {
+    void expiredAndUntrustedCertificateIsReportedAsExpired() {
+        try (FaultyUpstream server = https(expired)) {
             ProbeReport report = probe(server).build().run();
 
             PhaseResult tls = report.phase(ProbePhase.TLS);
@@ -143,9 +138,9 @@ class ProbeTlsTest {
     }
 
     @Test
-    void certificateForAnotherHostFailsTheHostNameCheck() throws Exception {
-        try (RawServer server = https(wrongHost)) {
-            ProbeReport report = probe(server).sslContext(wrongHost.trustingIt()).build().run();
+    void certificateForAnotherHostFailsTheHostNameCheck() {
+        try (FaultyUpstream server = https(wrongHost)) {
+            ProbeReport report = probe(server).sslContext(wrongHost.trustingClientContext()).build().run();
 
             PhaseResult tls = report.phase(ProbePhase.TLS);
             assertThat(tls.errorType()).isEqualTo("tls_certificate_error");
@@ -155,11 +150,9 @@ class ProbeTlsTest {
     }
 
     @Test
-    void plainHttpServerOnAnHttpsUrlIsNamedAsSuch() throws Exception {
-        try (RawServer server = RawServer.start(s -> {
-            s.getInputStream().read(new byte[512]); // the ClientHello
-            RawServer.write(s, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        })) {
+    void plainHttpServerOnAnHttpsUrlIsNamedAsSuch() {
+        // A plain server answers the ClientHello with a plain-text 400 Bad Request, as nginx does.
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.ok("plain"))) {
             ProbeReport report = probe(server).build().run();
 
             PhaseResult tls = report.phase(ProbePhase.TLS);
@@ -170,10 +163,10 @@ class ProbeTlsTest {
     }
 
     @Test
-    void handshakeThatNeverCompletesIsNamedAsSuchAfterTheTimeout() throws Exception {
+    void handshakeThatNeverCompletesIsNamedAsSuchAfterTheTimeout() {
         Duration timeout = Duration.ofMillis(1500);
-        try (RawServer server = RawServer.start(HttpFaults.silent())) {
-            ProbeReport report = UpstreamProbe.builder(server.url("https")).responseTimeout(timeout).build().run();
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.tlsHandshakeNeverCompletes())) {
+            ProbeReport report = UpstreamProbe.builder(server.httpsBaseUri()).responseTimeout(timeout).build().run();
 
             PhaseResult connect = report.phase(ProbePhase.CONNECT);
             assertThat(connect.verdict()).isEqualTo(Verdict.OK);

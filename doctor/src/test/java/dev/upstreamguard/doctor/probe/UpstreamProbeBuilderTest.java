@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upstreamguard.core.Upstream;
 import dev.upstreamguard.core.UpstreamPolicy;
-import dev.upstreamguard.doctor.testing.HttpFaults;
-import dev.upstreamguard.doctor.testing.RawServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -54,12 +54,11 @@ class UpstreamProbeBuilderTest {
     void takesAnUpstreamsBaseUriAndPolicy() throws Exception {
         UpstreamPolicy policy = UpstreamPolicy.builder().connectTimeout(Duration.ofMillis(300))
                 .idleTimeout(Duration.ofSeconds(4)).build();
-        try (RawServer server = RawServer.start(HttpFaults.answer(HttpFaults.ascii(
-                "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")));
-                Upstream upstream = Upstream.builder("users").baseUri(server.url("http") + "/api").policy(policy)
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.status(200, "", "Connection", "close"));
+                Upstream upstream = Upstream.builder("users").baseUri(server.baseUri() + "/api").policy(policy)
                         .build()) {
             ProbeReport report = UpstreamProbe.builder(upstream).build().run();
-            assertThat(report.target().toString()).isEqualTo(server.url("http") + "/api");
+            assertThat(report.target().toString()).isEqualTo(server.baseUri() + "/api");
             assertThat(report.phase(ProbePhase.KEEP_ALIVE).facts()).containsEntry("poolIdleSeconds", 4.0);
         }
         try (Upstream noBase = Upstream.builder("nobase").build()) {

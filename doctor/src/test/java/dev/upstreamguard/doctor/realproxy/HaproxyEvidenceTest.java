@@ -8,6 +8,7 @@ import dev.upstreamguard.doctor.Hop;
 import dev.upstreamguard.doctor.Verdict;
 import dev.upstreamguard.doctor.evidence.EvidenceDecoder;
 import dev.upstreamguard.doctor.evidence.Explanation;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,7 @@ class HaproxyEvidenceTest {
     void decodesTheTerminationStatesARealHaproxyLogs() throws Exception {
         assumeTrue(Files.isExecutable(ProxyProcess.HAPROXY), "haproxy is not installed at /usr/sbin/haproxy");
         Path dir = ProxyProcess.folder("doctor-haproxy-evidence-");
-        try (FaultyBackend backend = new FaultyBackend()) {
+        try (FaultyUpstream backend = FaultyBackend.start()) {
             int port = ProxyProcess.freePort();
             int closed = ProxyProcess.freePort();
             Path cfg = dir.resolve("haproxy.cfg");

@@ -12,7 +12,7 @@ import dev.upstreamguard.doctor.chain.NginxConfig;
 import dev.upstreamguard.doctor.chain.Presets;
 import dev.upstreamguard.doctor.chain.SpringConfig;
 import dev.upstreamguard.doctor.testing.Cli;
-import dev.upstreamguard.doctor.testing.MiniJson;
+import dev.upstreamguard.doctor.testing.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,7 +146,7 @@ class NginxChainTest {
                 yaml.toString(), "--json");
         assertThat(cli.exit()).as(cli.err()).isEqualTo(1);
         @SuppressWarnings("unchecked")
-        Map<String, Object> json = (Map<String, Object>) MiniJson.parse(cli.out());
+        Map<String, Object> json = (Map<String, Object>) Json.parse(cli.out());
         assertThat(json.get("verdict")).isEqualTo("failed");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> findings = (List<Map<String, Object>>) json.get("findings");

@@ -8,6 +8,7 @@ import dev.upstreamguard.doctor.Hop;
 import dev.upstreamguard.doctor.Verdict;
 import dev.upstreamguard.doctor.evidence.EvidenceDecoder;
 import dev.upstreamguard.doctor.evidence.Explanation;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,7 @@ class NginxEvidenceTest {
     void decodesWhatARealNginxLogsForEachBackendFailure() throws Exception {
         assumeTrue(Files.isExecutable(ProxyProcess.NGINX), "nginx is not installed at /usr/sbin/nginx");
         Path dir = ProxyProcess.folder("doctor-nginx-evidence-");
-        try (FaultyBackend backend = new FaultyBackend()) {
+        try (FaultyUpstream backend = FaultyBackend.start()) {
             int port = ProxyProcess.freePort();
             int closed1 = ProxyProcess.freePort();
             int closed2 = ProxyProcess.freePort();

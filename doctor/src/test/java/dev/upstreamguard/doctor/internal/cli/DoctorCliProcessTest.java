@@ -3,7 +3,7 @@ package dev.upstreamguard.doctor.internal.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.doctor.testing.Cli;
-import dev.upstreamguard.doctor.testing.MiniJson;
+import dev.upstreamguard.doctor.testing.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +19,7 @@ class DoctorCliProcessTest {
         Cli.Result r = Cli.run(stdin, "explain", "--json");
         assertThat(r.exit()).isEqualTo(1);
         @SuppressWarnings("unchecked")
-        Map<String, Object> json = (Map<String, Object>) MiniJson.parse(r.out());
+        Map<String, Object> json = (Map<String, Object>) Json.parse(r.out());
         assertThat(json.get("verdict")).isEqualTo("failed");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> list = (List<Map<String, Object>>) json.get("explanations");
@@ -75,7 +75,7 @@ class DoctorCliProcessTest {
         Cli.Result r = Cli.run(null, "chain", "--preset", "alb", "--keep-alive", "65s", "--deadline", "20s",
                 "--json");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        assertThat(((Map<?, ?>) MiniJson.parse(r.out())).get("verdict")).isEqualTo("ok");
+        assertThat(((Map<?, ?>) Json.parse(r.out())).get("verdict")).isEqualTo("ok");
 
         r = Cli.run(null, "chain", "--preset", "alb");
         assertThat(r.exit()).isEqualTo(1); // Tomcat's 60s behind the ALB's 60s: a tie

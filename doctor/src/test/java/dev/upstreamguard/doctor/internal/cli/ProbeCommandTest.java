@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.upstreamguard.doctor.testing.HttpFaults;
-import dev.upstreamguard.doctor.testing.RawServer;
+import dev.upstreamguard.test.Fault;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,11 +91,7 @@ class ProbeCommandTest {
 
     @Test
     void refusedUpstreamExitsOneWithParsableJson() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = s.getLocalPort();
-        }
-        Run run = childJvm("probe", "http://127.0.0.1:" + port + "/health", "--json");
+        Run run = childJvm("probe", FaultyUpstream.refusingBaseUri() + "/health", "--json");
 
         assertThat(run.code()).as(run.err()).isEqualTo(1);
         JsonNode json = JSON.readTree(run.out());
@@ -113,9 +107,9 @@ class ProbeCommandTest {
 
     @Test
     void healthyUpstreamExitsZeroWithATableOfMarksWithoutColourInAPipe() throws Exception {
-        try (RawServer server = RawServer.start(HttpFaults.keepAlive(Duration.ofSeconds(30), false,
-                "Keep-Alive: timeout=30\r\n"))) {
-            Run run = childJvm("probe", server.url("http") + "/", "--idle", "200ms", "--budget", "20s",
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.idleClose(Duration.ofSeconds(30), Fault.Close.FIN,
+                Duration.ofSeconds(30)))) {
+            Run run = childJvm("probe", server.baseUri() + "/", "--idle", "200ms", "--budget", "20s",
                     "--pool-idle", "10s");
 
             assertThat(run.code()).as(run.out() + run.err()).isZero();
@@ -128,12 +122,11 @@ class ProbeCommandTest {
 
     @Test
     void serverErrorExitsOneAndTheTableNamesTheFix() throws Exception {
-        try (RawServer server = RawServer.start(HttpFaults.answer(HttpFaults.ascii(
-                "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")))) {
-            Run run = childJvm("probe", server.url("http"), "--path", "/orders?id=1", "--head");
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.status(502, "", "Connection", "close"))) {
+            Run run = childJvm("probe", server.baseUri(), "--path", "/orders?id=1", "--head");
 
             assertThat(run.code()).isEqualTo(1);
-            assertThat(run.out()).contains("[XX]  processing", "HEAD " + server.url("http") + "/orders?id=1")
+            assertThat(run.out()).contains("[XX]  processing", "HEAD " + server.baseUri() + "/orders?id=1")
                     .contains("verdict:  FAILED in the processing phase: upstream_status")
                     .contains("fix:      the upstream itself answered 502: read its logs for HEAD /orders?id=1.");
         }
