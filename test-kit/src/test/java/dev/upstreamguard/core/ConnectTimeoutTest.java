@@ -9,12 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.classify.RequestSent;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.ArrayList;
-import java.util.List;
+import dev.upstreamguard.test.FullAcceptQueue;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -26,33 +21,16 @@ class ConnectTimeoutTest {
 
     @Test
     void fullAcceptQueueIsConnectionTimeoutRetriedForAnyMethod() throws Exception {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        List<Socket> fillers = new ArrayList<>();
-        try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
-            for (int i = 0; i < 8; i++) {
-                Socket s = new Socket();
-                try {
-                    s.connect(new InetSocketAddress(loopback, listener.getLocalPort()), 100);
-                    fillers.add(s);
-                } catch (java.net.SocketTimeoutException queueFull) {
-                    s.close();
-                    break;
-                }
-            }
-            try (Upstream upstream = upstream("http://127.0.0.1:" + listener.getLocalPort(), policy().build())) {
-                UpstreamException e = failure(upstream, ClassicRequestBuilder.post("/orders").build());
-                FaultTestSupport.report("fullAcceptQueueIsConnectionTimeout", e, REQUEST_TIMEOUT);
-                assertThat(e.kind()).isEqualTo(FailureKind.CONNECTION_TIMEOUT);
-                assertThat(e.status()).isEqualTo(504);
-                assertThat(e.requestSent()).isEqualTo(RequestSent.NO);
-                assertThat(e.attempts()).isEqualTo(3);
-                assertThat(e.elapsed()).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(SLACK));
-                assertThat(upstream.connectionPoolStats().getLeased()).isZero();
-            }
-        } finally {
-            for (Socket s : fillers) {
-                s.close();
-            }
+        try (FullAcceptQueue full = FullAcceptQueue.start();
+                Upstream upstream = upstream(full.baseUri(), policy().build())) {
+            UpstreamException e = failure(upstream, ClassicRequestBuilder.post("/orders").build());
+            FaultTestSupport.report("fullAcceptQueueIsConnectionTimeout", e, REQUEST_TIMEOUT);
+            assertThat(e.kind()).isEqualTo(FailureKind.CONNECTION_TIMEOUT);
+            assertThat(e.status()).isEqualTo(504);
+            assertThat(e.requestSent()).isEqualTo(RequestSent.NO);
+            assertThat(e.attempts()).isEqualTo(3);
+            assertThat(e.elapsed()).isLessThanOrEqualTo(REQUEST_TIMEOUT.plus(SLACK));
+            assertThat(upstream.connectionPoolStats().getLeased()).isZero();
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.test.Fault;
 import dev.upstreamguard.test.FaultyUpstream;
 import dev.upstreamguard.core.validate.ResponseValidation;
+import java.time.Duration;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +36,9 @@ class ValidationTest {
     }
 
     private UpstreamException failWith(ResponseValidation validation) {
-        upstream = upstream(server.baseUri(), policy().validation(validation).build());
+        // Generous timeouts: these tests are about validation, and a first answer on a starved machine may be slow.
+        upstream = upstream(server.baseUri(), policy().requestTimeout(Duration.ofSeconds(5))
+                .attemptTimeout(Duration.ofSeconds(2)).validation(validation).build());
         return failure(upstream, ClassicRequestBuilder.get("/data").build());
     }
 
