@@ -30,6 +30,25 @@ class DocsExamplesTest {
         }
     }
 
+    /**
+     * A Java block with no marker would be checked by nothing: each one names the test that compiles or runs it
+     * ({@code compiled-example}, {@code compiled-fragment}, {@code guide-example}, or the starter's {@code boot4} /
+     * {@code boot} markers).
+     */
+    @Test
+    void everyJavaBlockIsCheckedByATest() {
+        java.util.List<String> unchecked = new java.util.ArrayList<>();
+        for (Path page : DocPages.all()) {
+            String[] lines = DocPages.read(page).split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                if (lines[i].equals("```java") && (i == 0 || !lines[i - 1].startsWith("<!-- "))) {
+                    unchecked.add(DocPages.ROOT.relativize(page) + ":" + (i + 1));
+                }
+            }
+        }
+        assertThat(unchecked).as("Java blocks without a marker naming the test that checks them").isEmpty();
+    }
+
     private static void compile(DocPages.Block block, String className, Path out) {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         StringWriter diagnostics = new StringWriter();
