@@ -576,7 +576,7 @@ final class LoadHarnesses {
      * Bytes of live objects: the total of a class histogram, which runs a full GC first (exact, unlike heap
      * usage figures, which count whole regions). Falls back to heap usage after {@code System.gc()}.
      */
-    private static long usedHeapAfterGc() throws InterruptedException {
+    static long usedHeapAfterGc() throws InterruptedException {
         try {
             Object text = ManagementFactory.getPlatformMBeanServer().invoke(
                     new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),

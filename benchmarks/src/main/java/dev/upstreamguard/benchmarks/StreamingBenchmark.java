@@ -41,6 +41,7 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
  *   <li>server-sent events through the gateway demo (started from its jar as its own process): for each event, the
  *       time from the upstream writing it to the client reading it, against the same upstream read directly.</li>
  * </ol>
+ * Heap per streamed call in flight against the body size: {@link StreamingHeapBenchmark}.
  * Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.upstreamguard.benchmarks.StreamingBenchmark
  * [--quick] [--demo-jar=examples/gateway-demo/target/gateway-demo-<version>.jar]}.
  */

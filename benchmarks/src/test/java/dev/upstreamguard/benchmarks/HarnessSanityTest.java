@@ -63,6 +63,15 @@ class HarnessSanityTest {
     }
 
     @Test
+    void streamedCallsInFlightHoldLessHeapThanTheirBodyWhileBufferedCallsHoldAllOfIt() throws Exception {
+        long body = 4 * StreamingHeapBenchmark.MIB;
+        double streamed = StreamingHeapBenchmark.heapPerCall(StreamingHeapBenchmark.Reading.STREAMED, 4, body);
+        double buffered = StreamingHeapBenchmark.heapPerCall(StreamingHeapBenchmark.Reading.BUFFERED, 4, body);
+        assertThat(streamed).isPositive().isLessThan(body / 4.0);
+        assertThat(buffered).isGreaterThan(body);
+    }
+
+    @Test
     void loadGeneratorDrivesTheAppWithAndWithoutTheFilter() throws Exception {
         try (GuardedApp app = new GuardedApp(); LoadGenerator load = new LoadGenerator(app.port(), 2)) {
             for (String path : List.of("/plain/x", "/guarded/x")) {
