@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,62 +226,7 @@ final class ChainCommand {
     }
 
     static Map<String, Object> json(ChainReport report) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("verdict", report.verdict().tagValue());
-        List<Object> hops = new ArrayList<>();
-        for (ChainHop h : report.hops()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", h.name());
-            m.put("hop", h.hop().tagValue());
-            m.put("hopLabel", h.hop().label());
-            m.put("keepAlive", setting(h.keepAlive()));
-            m.put("poolIdle", setting(h.poolIdle()));
-            m.put("connectTimeout", setting(h.connectTimeout()));
-            m.put("responseTimeout", setting(h.responseTimeout()));
-            m.put("deadline", setting(h.deadline()));
-            hops.add(m);
-        }
-        root.put("hops", hops);
-        List<Object> pools = new ArrayList<>();
-        for (ClientPool p : report.pools()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("upstream", p.upstream());
-            m.put("connectTimeout", setting(p.connectTimeout()));
-            m.put("attemptTimeout", setting(p.attemptTimeout()));
-            m.put("maxAttempts", p.maxAttempts());
-            m.put("backoffMs", p.backoff().toMillis());
-            m.put("worstCaseMs", p.worstCase().toMillis());
-            m.put("leaseTimeout", setting(p.leaseTimeout()));
-            m.put("idleTimeout", setting(p.idleTimeout()));
-            m.put("upstreamKeepAlive", setting(p.upstreamKeepAlive()));
-            pools.add(m);
-        }
-        root.put("pools", pools);
-        List<Object> findings = new ArrayList<>();
-        for (Finding f : report.findings()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rule", f.rule());
-            m.put("verdict", f.verdict().tagValue());
-            m.put("front", f.front());
-            m.put("back", f.back());
-            m.put("values", f.values());
-            m.put("message", f.message());
-            m.put("fix", f.fix());
-            findings.add(m);
-        }
-        root.put("findings", findings);
-        return root;
-    }
-
-    private static Object setting(Setting s) {
-        if (s == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ms", s.value().toMillis());
-        m.put("knob", s.knob());
-        m.put("origin", s.origin());
-        return m;
+        return report.toMap();
     }
 
     static String human(ChainReport report, Output output) {

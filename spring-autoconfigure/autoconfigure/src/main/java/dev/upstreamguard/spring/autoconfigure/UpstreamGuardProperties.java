@@ -41,6 +41,14 @@ public class UpstreamGuardProperties {
      */
     private Duration frontProxyIdleTimeout;
 
+    /**
+     * The managed load balancer or CDN in front, when it is one (alb, gcp, cloudflare): its documented defaults
+     * (ALB idle timeout 60s; Google Cloud backend keep-alive 600s, timeout 30s; Cloudflare read 100s, idle reuse 900s)
+     * fill the front hop of the timeout chain the upstreams Actuator endpoint checks; front-proxy-timeout and
+     * front-proxy-idle-timeout override them. Unset: a front proxy known only by those two properties.
+     */
+    private FrontProxyPreset frontProxyPreset;
+
     /** How far inside the front proxy's timeouts the application stays. */
     private Duration frontProxyMargin = Duration.ofSeconds(1);
 
@@ -98,6 +106,14 @@ public class UpstreamGuardProperties {
         this.frontProxyIdleTimeout = frontProxyIdleTimeout;
     }
 
+    public FrontProxyPreset getFrontProxyPreset() {
+        return frontProxyPreset;
+    }
+
+    public void setFrontProxyPreset(FrontProxyPreset frontProxyPreset) {
+        this.frontProxyPreset = frontProxyPreset;
+    }
+
     public Duration getFrontProxyMargin() {
         return frontProxyMargin;
     }
@@ -140,6 +156,16 @@ public class UpstreamGuardProperties {
 
     public Map<String, UpstreamProperties> getUpstreams() {
         return upstreams;
+    }
+
+    /** A managed load balancer or CDN whose documented timeouts describe the front proxy. */
+    public enum FrontProxyPreset {
+        /** AWS Application Load Balancer (idle timeout 60s by default, 10s to connect to a target). */
+        ALB,
+        /** Google Cloud Application Load Balancer (backend keep-alive 600s, backend service timeout 30s). */
+        GCP,
+        /** Cloudflare (100s to the origin's first byte, idle reuse 900s, 15s to connect). */
+        CLOUDFLARE
     }
 
     /** What start-up does when the application's timeouts do not fit inside the front proxy's. */

@@ -19,7 +19,9 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 
 /**
  * The {@code upstreams} Actuator endpoint: {@code GET /actuator/upstreams} lists every upstream with its policy,
- * breaker state, pool figures, last failure and last probe; {@code GET /actuator/upstreams/{name}} shows one;
+ * breaker state, pool figures, last failure and last probe, and under {@code chain} the timeout chain check of the
+ * running application (front proxy as declared, the web application, each upstream's pool: verdict, hops, pools and
+ * findings in the shape of {@code upstream-guard-doctor chain --json}); {@code GET /actuator/upstreams/{name}} shows one;
  * {@code POST /actuator/upstreams/{name}} probes it now (bounded by {@code upstream-guard.probe.budget}; 429 while
  * a probe of it is running, 404 for an unknown name). Exposed like any endpoint, through
  * {@code management.endpoints.web.exposure.include}.
@@ -28,20 +30,34 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 public class UpstreamsEndpoint {
     private final List<Upstream> upstreams;
     private final UpstreamProber prober;
+    private final RunningChain chain;
 
-    UpstreamsEndpoint(List<Upstream> upstreams, UpstreamProber prober) {
+    UpstreamsEndpoint(List<Upstream> upstreams, UpstreamProber prober, RunningChain chain) {
         this.upstreams = List.copyOf(upstreams);
         this.prober = prober;
+        this.chain = chain;
     }
 
-    /** Every upstream, by name. */
+    /** Every upstream, by name, and the chain check of the running application. */
     @ReadOperation
     public Map<String, Object> upstreams() {
         Map<String, Object> all = new LinkedHashMap<>();
         for (Upstream u : upstreams) {
             all.put(u.name(), describe(u));
         }
-        return Map.of("upstreams", all);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("upstreams", all);
+        answer.put("chain", chain());
+        return answer;
+    }
+
+    private Map<String, Object> chain() {
+        try {
+            return chain.check().toMap();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // a declared value the chain cannot take (a negative duration): say which, as start-up would
+            return Map.of("verdict", "unknown", "message", "the chain could not be checked: " + e.getMessage());
+        }
     }
 
     /** One upstream; 404 when there is none of that name. */

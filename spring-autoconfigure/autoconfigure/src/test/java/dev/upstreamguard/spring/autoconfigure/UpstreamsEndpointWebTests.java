@@ -45,6 +45,8 @@ class UpstreamsEndpointWebTests {
         HttpResponse<String> list = send("GET", "/actuator/upstreams");
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("\"down\"", "\"circuitBreaker\":\"CLOSED\"", "\"lastProbe\":null");
+        assertThat(list.body()).contains("\"chain\":{\"verdict\":\"ok\"", "\"name\":\"Tomcat\"",
+                "\"rule\":\"deadline-covers-retries\"", "\"rule\":\"pool-idle\"");
 
         HttpResponse<String> probe = send("POST", "/actuator/upstreams/down");
         assertThat(probe.statusCode()).as(probe.body()).isEqualTo(200);
