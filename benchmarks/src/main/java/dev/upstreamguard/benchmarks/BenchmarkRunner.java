@@ -77,28 +77,32 @@ public final class BenchmarkRunner {
         Report report = new Report();
         List<String> failures = new ArrayList<>();
         JmhSuites jmh = new JmhSuites(settings);
-        LoadHarnesses load = new LoadHarnesses(settings);
+        ClientOverheadHarness clientLoad = new ClientOverheadHarness(settings);
+        FilterOverheadHarness filterLoad = new FilterOverheadHarness(settings);
+        ErrorPathHarness errorPath = new ErrorPathHarness(settings);
+        RetryAmplificationHarness retries = new RetryAmplificationHarness(settings);
+        ScaleHarness scale = new ScaleHarness(settings);
         run(only, "client", failures, () -> jmh.clientOverhead(report));
-        run(only, "client", failures, () -> load.clientInterleaved(report));
+        run(only, "client", failures, () -> clientLoad.clientInterleaved(report));
         run(only, "policy", failures, () -> jmh.policyInProcess(report));
         if (only.contains("filter") || only.contains("breaker")) {
             try (GuardedApp app = new GuardedApp()) {
-                run(only, "filter", failures, () -> load.filterOverhead(report, app));
+                run(only, "filter", failures, () -> filterLoad.filterOverhead(report, app));
                 run(only, "ids", failures, () -> jmh.correlationIds(report));
                 run(only, "render", failures, () -> jmh.errorRendering(report));
-                run(only, "breaker", failures, () -> load.openBreaker(report, app));
+                run(only, "breaker", failures, () -> errorPath.openBreaker(report, app));
             }
         } else {
             run(only, "ids", failures, () -> jmh.correlationIds(report));
             run(only, "render", failures, () -> jmh.errorRendering(report));
         }
-        run(only, "deadline", failures, () -> load.deadlineAccuracy(report));
-        run(only, "retry", failures, () -> load.retryAmplification(report));
+        run(only, "deadline", failures, () -> errorPath.deadlineAccuracy(report));
+        run(only, "retry", failures, () -> retries.retryAmplification(report));
         if (only.contains("scale")) {
             report.section("## 6. Scale: concurrency and number of upstreams");
         }
         run(only, "scale", failures, () -> jmh.scaleInProcess(report));
-        run(only, "scale", failures, () -> load.scale(report));
+        run(only, "scale", failures, () -> scale.scale(report));
 
         double[] loadAfter = loadAverage();
         long minutes = Math.round((System.nanoTime() - t0) / 60e9);

@@ -111,13 +111,13 @@ final class StreamingHeapBenchmark {
                 t.start();
                 threads.add(t);
             }
-            long idle = LoadHarnesses.usedHeapAfterGc(); // clients built, threads parked, no call yet
+            long idle = ScaleHarness.usedHeapAfterGc(); // clients built, threads parked, no call yet
             go.countDown();
             if (!server.held.await(120, TimeUnit.SECONDS) || !nearEnd.await(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(path + ": not every call reached the end of its body; failures: "
                         + failures);
             }
-            long inFlight = LoadHarnesses.usedHeapAfterGc();
+            long inFlight = ScaleHarness.usedHeapAfterGc();
             server.release.countDown();
             for (Thread t : threads) {
                 t.join(TimeUnit.SECONDS.toMillis(60));

@@ -330,31 +330,31 @@ public final class UpstreamPolicy {
 
         /** Deadline of calls made outside an incoming request (default 10 s). */
         public Builder requestTimeout(Duration d) {
-            this.requestTimeout = positive("requestTimeout", d);
+            this.requestTimeout = PolicyArguments.positive("requestTimeout", d);
             return this;
         }
 
         /** Bound of one attempt, body included (default 3 s). */
         public Builder attemptTimeout(Duration d) {
-            this.attemptTimeout = positive("attemptTimeout", d);
+            this.attemptTimeout = PolicyArguments.positive("attemptTimeout", d);
             return this;
         }
 
         /** TCP connect timeout (default 1 s). */
         public Builder connectTimeout(Duration d) {
-            this.connectTimeout = positive("connectTimeout", d);
+            this.connectTimeout = PolicyArguments.positive("connectTimeout", d);
             return this;
         }
 
         /** Longest wait for a pooled connection (default 500 ms). */
         public Builder poolLeaseTimeout(Duration d) {
-            this.poolLeaseTimeout = positive("poolLeaseTimeout", d);
+            this.poolLeaseTimeout = PolicyArguments.positive("poolLeaseTimeout", d);
             return this;
         }
 
         /** Longest idle time of a pooled connection (default 30 s). */
         public Builder idleTimeout(Duration d) {
-            this.idleTimeout = positive("idleTimeout", d);
+            this.idleTimeout = PolicyArguments.positive("idleTimeout", d);
             return this;
         }
 
@@ -363,52 +363,49 @@ public final class UpstreamPolicy {
          * to an old address after a DNS change. Shorter means more new connections (and TLS handshakes).
          */
         public Builder maxConnectionLifetime(Duration d) {
-            this.maxConnectionLifetime = positive("maxConnectionLifetime", d);
+            this.maxConnectionLifetime = PolicyArguments.positive("maxConnectionLifetime", d);
             return this;
         }
 
         /** The upstream's idle keep-alive, when known (Node.js: 5 s); {@code null} for unknown (default). */
         public Builder upstreamKeepAlive(Duration d) {
-            this.upstreamKeepAlive = d == null ? null : positive("upstreamKeepAlive", d);
+            this.upstreamKeepAlive = PolicyArguments.positiveOrNull("upstreamKeepAlive", d);
             return this;
         }
 
         /** Margin below the upstream's keep-alive (default 1 s). */
         public Builder keepAliveMargin(Duration d) {
-            this.keepAliveMargin = nonNegative("keepAliveMargin", d);
+            this.keepAliveMargin = PolicyArguments.nonNegative("keepAliveMargin", d);
             return this;
         }
 
         /** The front proxy's timeout when known (nginx {@code proxy_read_timeout}: 60 s); {@code null} for unknown. */
         public Builder frontProxyTimeout(Duration d) {
-            this.frontProxyTimeout = d == null ? null : positive("frontProxyTimeout", d);
+            this.frontProxyTimeout = PolicyArguments.positiveOrNull("frontProxyTimeout", d);
             return this;
         }
 
         /** Margin below the front proxy's timeout (default 1 s). */
         public Builder frontProxyMargin(Duration d) {
-            this.frontProxyMargin = nonNegative("frontProxyMargin", d);
+            this.frontProxyMargin = PolicyArguments.nonNegative("frontProxyMargin", d);
             return this;
         }
 
         /** Shortest time worth starting an attempt with (default 10 ms). */
         public Builder minAttemptTime(Duration d) {
-            this.minAttemptTime = nonNegative("minAttemptTime", d);
+            this.minAttemptTime = PolicyArguments.nonNegative("minAttemptTime", d);
             return this;
         }
 
         /** Cap of an upstream Retry-After passed on to clients (default 60 s). */
         public Builder maxRetryAfter(Duration d) {
-            this.maxRetryAfter = positive("maxRetryAfter", d);
+            this.maxRetryAfter = PolicyArguments.positive("maxRetryAfter", d);
             return this;
         }
 
         /** Concurrent calls allowed, 1..10000 (default 64); also the pool size. */
         public Builder maxConcurrentCalls(int n) {
-            if (n < 1 || n > 10_000) {
-                throw new IllegalArgumentException("maxConcurrentCalls must be 1..10000, but was " + n);
-            }
-            this.maxConcurrentCalls = n;
+            this.maxConcurrentCalls = PolicyArguments.maxConcurrentCalls(n);
             return this;
         }
 
@@ -439,13 +436,13 @@ public final class UpstreamPolicy {
 
         /** Header carrying the remaining deadline upstream (default {@code X-Request-Timeout-Ms}); null: none. */
         public Builder deadlineHeader(String name) {
-            this.deadlineHeader = headerName("deadlineHeader", name);
+            this.deadlineHeader = PolicyArguments.headerName("deadlineHeader", name);
             return this;
         }
 
         /** Header carrying the correlation ID upstream (default {@code X-Request-ID}); null: none. */
         public Builder correlationHeader(String name) {
-            this.correlationHeader = headerName("correlationHeader", name);
+            this.correlationHeader = PolicyArguments.headerName("correlationHeader", name);
             return this;
         }
 
@@ -457,13 +454,7 @@ public final class UpstreamPolicy {
 
         /** Response header limits: most headers (1..10000, default 100), longest line (256..1 MiB, default 8192). */
         public Builder headerLimits(int maxHeaderCount, int maxHeaderLineLength) {
-            if (maxHeaderCount < 1 || maxHeaderCount > 10_000) {
-                throw new IllegalArgumentException("maxHeaderCount must be 1..10000, but was " + maxHeaderCount);
-            }
-            if (maxHeaderLineLength < 256 || maxHeaderLineLength > 1 << 20) {
-                throw new IllegalArgumentException(
-                        "maxHeaderLineLength must be 256..1048576, but was " + maxHeaderLineLength);
-            }
+            PolicyArguments.headerLimits(maxHeaderCount, maxHeaderLineLength);
             this.maxHeaderCount = maxHeaderCount;
             this.maxHeaderLineLength = maxHeaderLineLength;
             return this;
@@ -474,11 +465,7 @@ public final class UpstreamPolicy {
          * body's {@code read()} with {@code http_response_timeout}.
          */
         public Builder stallTimeout(Duration d) {
-            positive("stallTimeout", d);
-            if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(Duration.ofDays(1)) > 0) {
-                throw new IllegalArgumentException("stallTimeout must be 1 ms..1 day, but was " + d);
-            }
-            this.stallTimeout = d;
+            this.stallTimeout = PolicyArguments.stallTimeout(d);
             return this;
         }
 
@@ -500,32 +487,6 @@ public final class UpstreamPolicy {
                 throw new InvalidPolicyException(violations);
             }
             return policy;
-        }
-
-        private static Duration positive(String name, Duration d) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0, but was " + d);
-            }
-            return d;
-        }
-
-        private static Duration nonNegative(String name, Duration d) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be >= 0, but was " + d);
-            }
-            return d;
-        }
-
-        private static String headerName(String setting, String name) {
-            if (name == null) {
-                return null;
-            }
-            if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
-                throw new IllegalArgumentException(setting + " must be an HTTP header name (token), but was '" + name + "'");
-            }
-            return name;
         }
     }
 }

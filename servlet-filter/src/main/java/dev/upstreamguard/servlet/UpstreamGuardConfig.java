@@ -7,15 +7,12 @@ import dev.upstreamguard.servlet.spi.ErrorRenderer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Immutable configuration of {@link UpstreamGuardFilter}: {@link #builder()}, {@link #ofDefaults()},
@@ -213,12 +210,7 @@ public final class UpstreamGuardConfig {
 
         /** Incoming headers tried in order for a correlation ID; may be empty. Default {@code X-Request-ID, X-Correlation-ID}. */
         public Builder correlationHeaders(Collection<String> headers) {
-            Objects.requireNonNull(headers, "correlationHeaders");
-            List<String> copy = new ArrayList<>(headers.size());
-            for (String h : headers) {
-                copy.add(Checks.token("correlationHeaders element", h));
-            }
-            this.correlationHeaders = List.copyOf(copy);
+            this.correlationHeaders = Checks.tokens("correlationHeaders", headers);
             return this;
         }
 
@@ -247,10 +239,7 @@ public final class UpstreamGuardConfig {
 
         /** The request budget; must be positive. Default 30s. Keep it below the front proxy's timeout. */
         public Builder requestTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("requestTimeout must be positive, but was " + timeout);
-            }
-            this.requestTimeout = timeout;
+            this.requestTimeout = Checks.positive("requestTimeout", timeout);
             return this;
         }
 
@@ -274,15 +263,7 @@ public final class UpstreamGuardConfig {
 
         /** The intercepted {@code sendError} statuses, each 500..599. Default 502, 503, 504. */
         public Builder interceptedStatuses(Collection<Integer> statuses) {
-            Objects.requireNonNull(statuses, "interceptedStatuses");
-            Set<Integer> copy = new TreeSet<>();
-            for (Integer s : statuses) {
-                if (s == null || s < 500 || s > 599) {
-                    throw new IllegalArgumentException("interceptedStatuses must be 500..599, but contained " + s);
-                }
-                copy.add(s);
-            }
-            this.interceptedStatuses = Collections.unmodifiableSet(copy);
+            this.interceptedStatuses = Checks.serverErrorStatuses("interceptedStatuses", statuses);
             return this;
         }
 
@@ -291,12 +272,7 @@ public final class UpstreamGuardConfig {
          * {@code classpath:upstream-guard/}. Templates are read once, when the filter starts.
          */
         public Builder templateLocations(Collection<String> locations) {
-            Objects.requireNonNull(locations, "templateLocations");
-            List<String> copy = new ArrayList<>(locations.size());
-            for (String l : locations) {
-                copy.add(Checks.location(l));
-            }
-            this.templateLocations = List.copyOf(copy);
+            this.templateLocations = Checks.locations("templateLocations", locations);
             return this;
         }
 
@@ -350,12 +326,7 @@ public final class UpstreamGuardConfig {
 
         /** This intermediary's name in {@code Proxy-Status}, an RFC 8941 token. Default {@code upstream-guard}. */
         public Builder proxyName(String name) {
-            try {
-                ProxyStatus.format(name, null, 0, null);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("proxyName must be an RFC 8941 token, but was " + Checks.quote(name));
-            }
-            this.proxyName = name;
+            this.proxyName = Checks.proxyName("proxyName", name);
             return this;
         }
 

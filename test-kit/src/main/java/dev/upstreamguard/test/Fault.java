@@ -1,8 +1,12 @@
 package dev.upstreamguard.test;
 
+import static dev.upstreamguard.test.FaultArguments.positive;
+import static dev.upstreamguard.test.FaultArguments.shorter;
+import static dev.upstreamguard.test.FaultScript.flatten;
+import static dev.upstreamguard.test.FaultScript.plain;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -88,7 +92,7 @@ public final class Fault {
     /** {@link Kind#STREAMED_BODY}: the body bytes sent (the declared length is {@link #size}, -1 for chunked). */
     final long streamed;
 
-    private Fault(Builder b) {
+    Fault(FaultBuilder b) {
         this.kind = b.kind;
         this.code = b.code;
         this.headers = b.headers;
@@ -127,16 +131,7 @@ public final class Fault {
         if (code < 200 || code > 599) {
             throw new IllegalArgumentException("code must be 200..599 (see invalidStatusLine()), but was " + code);
         }
-        if (headerNameValuePairs.length % 2 != 0) {
-            throw new IllegalArgumentException("header fields must come as name, value pairs, but " +
-                    headerNameValuePairs.length + " strings were given");
-        }
-        for (String s : headerNameValuePairs) {
-            if (Objects.requireNonNull(s, "header").contains("\r") || s.contains("\n")) {
-                throw new IllegalArgumentException("header names and values must not contain CR or LF");
-            }
-        }
-        return new Builder(Kind.STATUS).code(code).headers(List.of(headerNameValuePairs))
+        return new FaultBuilder(Kind.STATUS).code(code).headers(FaultArguments.headerPairs(headerNameValuePairs))
                 .body(Objects.requireNonNull(body, "body")).build();
     }
 
@@ -167,7 +162,7 @@ public final class Fault {
             throw new IllegalArgumentException("need 0 <= sentBytes < declaredLength, but were " + sentBytes + " and "
                     + declaredLength);
         }
-        return new Builder(Kind.RESET_MID_BODY).size(declaredLength).chunk(sentBytes).build();
+        return new FaultBuilder(Kind.RESET_MID_BODY).size(declaredLength).chunk(sentBytes).build();
     }
 
     /**
@@ -222,15 +217,8 @@ public final class Fault {
         if (sent < 0) {
             throw new IllegalArgumentException("bytes must be >= 0, but was " + sent);
         }
-        return new Builder(Kind.STREAMED_BODY).code(200).delay(interval)
+        return new FaultBuilder(Kind.STREAMED_BODY).code(200).delay(interval)
                 .size((int) Math.min(declared, Integer.MAX_VALUE)).streamed(sent).chunk(writeBytes).after(end).build();
-    }
-
-    private static int shorter(int declared, int sent) {
-        if (sent < 0 || sent >= declared) {
-            throw new IllegalArgumentException("sent must be 0.." + (declared - 1) + ", but was " + sent);
-        }
-        return declared;
     }
 
     /** Reads the request and never answers; holds the connection open until the client or {@code close()} ends it. */
@@ -240,7 +228,7 @@ public final class Fault {
 
     /** Waits {@code delay} (cut short by {@code close()}), then answers 200 {@code "ok"}; keep-alive. */
     public static Fault slowHeaders(Duration delay) {
-        return new Builder(Kind.SLOW_HEADERS).code(200).body("ok").delay(positive(delay, "delay")).build();
+        return new FaultBuilder(Kind.SLOW_HEADERS).code(200).body("ok").delay(positive(delay, "delay")).build();
     }
 
     /**
@@ -256,13 +244,13 @@ public final class Fault {
      * an upstream that never trips a per-read socket timeout but never finishes in time either.
      */
     public static Fault trickle(String body, int bytesPerInterval, Duration interval) {
-        return new Builder(Kind.TRICKLE).code(200).body(Objects.requireNonNull(body, "body"))
+        return new FaultBuilder(Kind.TRICKLE).code(200).body(Objects.requireNonNull(body, "body"))
                 .chunk(positive(bytesPerInterval, "bytesPerInterval")).delay(positive(interval, "interval")).build();
     }
 
     /** Answers 200 declaring {@code Content-Length: declaredLength}, sends only {@code sentBody}, then closes (FIN). */
     public static Fault truncatedBody(int declaredLength, String sentBody) {
-        Fault f = new Builder(Kind.TRUNCATED_BODY).body(Objects.requireNonNull(sentBody, "sentBody"))
+        Fault f = new FaultBuilder(Kind.TRUNCATED_BODY).body(Objects.requireNonNull(sentBody, "sentBody"))
                 .size(declaredLength).build();
         if (declaredLength <= f.body.length) {
             throw new IllegalArgumentException("declaredLength must exceed the " + f.body.length
@@ -303,7 +291,7 @@ public final class Fault {
         if (Objects.requireNonNull(statusLine, "statusLine").contains("\r") || statusLine.contains("\n")) {
             throw new IllegalArgumentException("statusLine must not contain CR or LF");
         }
-        return new Builder(Kind.INVALID_STATUS_LINE).body("ok").statusLine(statusLine).build();
+        return new FaultBuilder(Kind.INVALID_STATUS_LINE).body("ok").statusLine(statusLine).build();
     }
 
     /**
@@ -311,17 +299,17 @@ public final class Fault {
      * so it breaks a header-count limit, not a line-length limit), then closes.
      */
     public static Fault oversizedHeaders(int bytes) {
-        return new Builder(Kind.OVERSIZED_HEADERS).code(200).body("ok").size(positive(bytes, "bytes")).build();
+        return new FaultBuilder(Kind.OVERSIZED_HEADERS).code(200).body("ok").size(positive(bytes, "bytes")).build();
     }
 
     /** Answers 200 with a single header line longer than {@code bytes} (breaks a line-length limit), then closes. */
     public static Fault oversizedHeaderLine(int bytes) {
-        return new Builder(Kind.OVERSIZED_HEADER_LINE).code(200).body("ok").size(positive(bytes, "bytes")).build();
+        return new FaultBuilder(Kind.OVERSIZED_HEADER_LINE).code(200).body("ok").size(positive(bytes, "bytes")).build();
     }
 
     /** Answers 200 with {@code Content-Encoding: gzip} and a Content-Length body that is not gzip; keep-alive. */
     public static Fault badGzip() {
-        return new Builder(Kind.BAD_GZIP).code(200).body("this body is not gzip data").build();
+        return new FaultBuilder(Kind.BAD_GZIP).code(200).body("this body is not gzip data").build();
     }
 
     /**
@@ -330,7 +318,7 @@ public final class Fault {
      * the FIN; one that does not finds the connection dead.
      */
     public static Fault closeAfterResponse(String body) {
-        return new Builder(Kind.CLOSE_AFTER_RESPONSE).code(200).body(Objects.requireNonNull(body, "body")).build();
+        return new FaultBuilder(Kind.CLOSE_AFTER_RESPONSE).code(200).body(Objects.requireNonNull(body, "body")).build();
     }
 
     /**
@@ -340,7 +328,7 @@ public final class Fault {
      * a new connection is answered; only reuses are closed.
      */
     public static Fault closeOnReuse(String body, Reuse how) {
-        return new Builder(Kind.CLOSE_ON_REUSE).code(200).body(Objects.requireNonNull(body, "body"))
+        return new FaultBuilder(Kind.CLOSE_ON_REUSE).code(200).body(Objects.requireNonNull(body, "body"))
                 .reuse(Objects.requireNonNull(how, "how")).build();
     }
 
@@ -349,7 +337,7 @@ public final class Fault {
      * for {@code idle} (measured from the end of the response); no {@code Keep-Alive} header is sent.
      */
     public static Fault idleClose(Duration idle, Close how) {
-        return new Builder(Kind.IDLE_CLOSE).code(200).body("ok").delay(positive(idle, "idle"))
+        return new FaultBuilder(Kind.IDLE_CLOSE).code(200).body("ok").delay(positive(idle, "idle"))
                 .close(Objects.requireNonNull(how, "how")).build();
     }
 
@@ -362,7 +350,7 @@ public final class Fault {
         if (advertised.isNegative() || advertised.toSeconds() * 1000 != advertised.toMillis()) {
             throw new IllegalArgumentException("advertisedTimeout must be whole seconds, but was " + advertised);
         }
-        return new Builder(Kind.IDLE_CLOSE).code(200).body("ok").delay(positive(idle, "idle"))
+        return new FaultBuilder(Kind.IDLE_CLOSE).code(200).body("ok").delay(positive(idle, "idle"))
                 .close(Objects.requireNonNull(how, "how")).advertised(advertised).build();
     }
 
@@ -371,7 +359,7 @@ public final class Fault {
      * then does what {@code after} says: for fuzzing a client with arbitrary bytes.
      */
     public static Fault raw(byte[] bytes, int pieces, After after) {
-        return new Builder(Kind.RAW).rawBody(Objects.requireNonNull(bytes, "bytes").clone())
+        return new FaultBuilder(Kind.RAW).rawBody(Objects.requireNonNull(bytes, "bytes").clone())
                 .chunk(positive(pieces, "pieces")).after(Objects.requireNonNull(after, "after")).build();
     }
 
@@ -386,7 +374,7 @@ public final class Fault {
      * {@link FaultyUpstream#answerErrors()}.
      */
     public static Fault dynamic(Function<RecordedRequest, Fault> chooser) {
-        return new Builder(Kind.DYNAMIC).dynamic(Objects.requireNonNull(chooser, "chooser")).build();
+        return new FaultBuilder(Kind.DYNAMIC).dynamic(Objects.requireNonNull(chooser, "chooser")).build();
     }
 
     /**
@@ -408,7 +396,7 @@ public final class Fault {
      * is shared by all connections; nested sequences are flattened.
      */
     public static Fault sequence(Fault... faults) {
-        return new Builder(Kind.SEQUENCE).steps(flatten(faults)).build();
+        return new FaultBuilder(Kind.SEQUENCE).steps(flatten(faults)).build();
     }
 
     /** {@code failure} for the first {@code times} requests, then {@code then} forever ("fail twice, then succeed"). */
@@ -421,7 +409,7 @@ public final class Fault {
 
     /** Applies {@code faults} in a loop, one per request: {@code cycle(failure, ok)} fails every other call. */
     public static Fault cycle(Fault... faults) {
-        return new Builder(Kind.CYCLE).steps(flatten(faults)).build();
+        return new FaultBuilder(Kind.CYCLE).steps(flatten(faults)).build();
     }
 
     /**
@@ -432,49 +420,12 @@ public final class Fault {
         if (!(probability >= 0 && probability <= 1)) {
             throw new IllegalArgumentException("probability must be 0..1, but was " + probability);
         }
-        return new Builder(Kind.RANDOM).steps(List.of(plain(failure), plain(otherwise))).probability(probability)
+        return new FaultBuilder(Kind.RANDOM).steps(List.of(plain(failure), plain(otherwise))).probability(probability)
                 .seed(seed).build();
     }
 
-    private static List<Fault> flatten(Fault... faults) {
-        if (faults.length == 0) {
-            throw new IllegalArgumentException("a script needs at least one fault, but none was given");
-        }
-        List<Fault> steps = new ArrayList<>();
-        for (Fault f : faults) {
-            if (Objects.requireNonNull(f, "fault").kind == Kind.SEQUENCE) {
-                steps.addAll(f.steps);
-            } else {
-                steps.add(plain(f));
-            }
-        }
-        return List.copyOf(steps);
-    }
-
-    private static Fault plain(Fault f) {
-        Kind k = Objects.requireNonNull(f, "fault").kind;
-        if (k == Kind.CYCLE || k == Kind.RANDOM) {
-            throw new IllegalArgumentException("scripts do not nest, but a step was " + f);
-        }
-        return f;
-    }
-
     private static Fault of(Kind kind) {
-        return new Builder(kind).build();
-    }
-
-    private static Duration positive(Duration d, String name) {
-        if (Objects.requireNonNull(d, name).isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, but was " + d);
-        }
-        return d;
-    }
-
-    private static int positive(int n, String name) {
-        if (n < 1) {
-            throw new IllegalArgumentException(name + " must be positive, but was " + n);
-        }
-        return n;
+        return new FaultBuilder(kind).build();
     }
 
     @Override
@@ -496,53 +447,6 @@ public final class Fault {
             default:
                 return kind.name().toLowerCase(Locale.ROOT)
                         + (delay != null ? "(" + delay + ")" : size > 0 ? "(" + size + ")" : "");
-        }
-    }
-
-    /** Collects a fault's fields; private, so the factories stay the only way in. */
-    private static final class Builder {
-        private final Kind kind;
-        private int code;
-        private List<String> headers = List.of();
-        private byte[] body = new byte[0];
-        private Duration delay;
-        private int size;
-        private List<Fault> steps = List.of();
-        private String statusLine;
-        private int chunk;
-        private Close close;
-        private Reuse reuse;
-        private After after;
-        private Duration advertised;
-        private Function<RecordedRequest, Fault> dynamic;
-        private double probability;
-        private long seed;
-        private long streamed;
-
-        Builder(Kind kind) {
-            this.kind = kind;
-        }
-
-        Builder code(int v) { code = v; return this; }
-        Builder headers(List<String> v) { headers = v; return this; }
-        Builder body(String v) { body = v.getBytes(StandardCharsets.UTF_8); return this; }
-        Builder rawBody(byte[] v) { body = v; return this; }
-        Builder delay(Duration v) { delay = v; return this; }
-        Builder size(int v) { size = v; return this; }
-        Builder steps(List<Fault> v) { steps = v; return this; }
-        Builder statusLine(String v) { statusLine = v; return this; }
-        Builder chunk(int v) { chunk = v; return this; }
-        Builder close(Close v) { close = v; return this; }
-        Builder reuse(Reuse v) { reuse = v; return this; }
-        Builder after(After v) { after = v; return this; }
-        Builder advertised(Duration v) { advertised = v; return this; }
-        Builder dynamic(Function<RecordedRequest, Fault> v) { dynamic = v; return this; }
-        Builder probability(double v) { probability = v; return this; }
-        Builder seed(long v) { seed = v; return this; }
-        Builder streamed(long v) { streamed = v; return this; }
-
-        Fault build() {
-            return new Fault(this);
         }
     }
 }

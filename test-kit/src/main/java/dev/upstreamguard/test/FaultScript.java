@@ -1,6 +1,8 @@
 package dev.upstreamguard.test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,5 +49,33 @@ final class FaultScript {
                 return step; // the last step of a sequence repeats without moving on
             }
         }
+    }
+
+    /**
+     * The steps of a sequence or cycle of {@code faults}: nested sequences flattened; cycles and random draws, which
+     * do not nest, rejected.
+     */
+    static List<Fault> flatten(Fault... faults) {
+        if (faults.length == 0) {
+            throw new IllegalArgumentException("a script needs at least one fault, but none was given");
+        }
+        List<Fault> steps = new ArrayList<>();
+        for (Fault f : faults) {
+            if (Objects.requireNonNull(f, "fault").kind == Fault.Kind.SEQUENCE) {
+                steps.addAll(f.steps);
+            } else {
+                steps.add(plain(f));
+            }
+        }
+        return List.copyOf(steps);
+    }
+
+    /** {@code f}, which must not be a cycle or a random draw (scripts do not nest). */
+    static Fault plain(Fault f) {
+        Fault.Kind k = Objects.requireNonNull(f, "fault").kind;
+        if (k == Fault.Kind.CYCLE || k == Fault.Kind.RANDOM) {
+            throw new IllegalArgumentException("scripts do not nest, but a step was " + f);
+        }
+        return f;
     }
 }

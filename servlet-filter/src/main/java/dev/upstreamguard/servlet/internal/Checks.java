@@ -1,5 +1,15 @@
 package dev.upstreamguard.servlet.internal;
 
+import dev.upstreamguard.core.classify.ProxyStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
 /** Argument checks whose messages name the option and the bad value. */
 public final class Checks {
     private Checks() {
@@ -29,6 +39,57 @@ public final class Checks {
                 throw new IllegalArgumentException(option + " must not contain control characters, but was "
                         + quote(value));
             }
+        }
+        return value;
+    }
+
+    /** Requires a positive duration. */
+    public static Duration positive(String option, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(option + " must be positive, but was " + value);
+        }
+        return value;
+    }
+
+    /** Requires every element to be a {@link #token token}; returns an immutable copy in the same order. */
+    public static List<String> tokens(String option, Collection<String> values) {
+        Objects.requireNonNull(values, option);
+        List<String> copy = new ArrayList<>(values.size());
+        for (String v : values) {
+            copy.add(token(option + " element", v));
+        }
+        return List.copyOf(copy);
+    }
+
+    /** Requires every element to be a {@link #location location}; returns an immutable copy in the same order. */
+    public static List<String> locations(String option, Collection<String> values) {
+        Objects.requireNonNull(values, option);
+        List<String> copy = new ArrayList<>(values.size());
+        for (String v : values) {
+            copy.add(location(v));
+        }
+        return List.copyOf(copy);
+    }
+
+    /** Requires every element to be a status 500..599; returns an unmodifiable sorted copy. */
+    public static Set<Integer> serverErrorStatuses(String option, Collection<Integer> values) {
+        Objects.requireNonNull(values, option);
+        Set<Integer> copy = new TreeSet<>();
+        for (Integer s : values) {
+            if (s == null || s < 500 || s > 599) {
+                throw new IllegalArgumentException(option + " must be 500..599, but contained " + s);
+            }
+            copy.add(s);
+        }
+        return Collections.unmodifiableSet(copy);
+    }
+
+    /** Requires an RFC 8941 token fit for the intermediary's name in {@code Proxy-Status}. */
+    public static String proxyName(String option, String value) {
+        try {
+            ProxyStatus.format(value, null, 0, null);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(option + " must be an RFC 8941 token, but was " + quote(value));
         }
         return value;
     }
