@@ -62,7 +62,7 @@ public final class FaultyUpstream implements AutoCloseable {
     private final Deque<RecordedRequest> recorded = new ArrayDeque<>(); // guarded by itself
     private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>(MAX_RECORDED);
     private final Set<Socket> openSockets = new HashSet<>(); // guarded by this
-    private final Set<Thread> workers = new HashSet<>(); // guarded by this
+    private final Set<Thread> workers = new HashSet<>(); // guarded by this; live ones, and ended ones not yet pruned
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private boolean closed; // guarded by this
     private volatile FaultScript script;
@@ -339,6 +339,7 @@ public final class FaultyUpstream implements AutoCloseable {
                 openSockets.add(socket);
                 Thread worker = new Thread(() -> serve(socket, number), "faulty-upstream-" + port + "-" + number);
                 worker.setDaemon(true);
+                workers.removeIf(t -> !t.isAlive()); // a worker stays listed until it has ended, so close() joins it
                 workers.add(worker);
                 worker.start();
             }
@@ -352,7 +353,6 @@ public final class FaultyUpstream implements AutoCloseable {
             closeQuietly(socket);
             synchronized (this) {
                 openSockets.remove(socket);
-                workers.remove(Thread.currentThread());
             }
         }
     }
