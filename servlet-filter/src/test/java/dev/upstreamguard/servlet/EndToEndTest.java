@@ -3,9 +3,9 @@ package dev.upstreamguard.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.core.Upstream;
+import dev.upstreamguard.test.FaultyUpstream;
 import dev.upstreamguard.servlet.testing.MiniJson;
 import dev.upstreamguard.servlet.testing.TestServer;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -28,11 +28,7 @@ class EndToEndTest {
                         + req.getHeader("X-Request-Timeout-Ms") + "|" + req.getHeader("traceparent")))
                 .start();
         echo = Upstream.builder("echo").baseUri("http://127.0.0.1:" + upstreamServer.port()).build();
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        down = Upstream.builder("billing").baseUri("http://127.0.0.1:" + closedPort).build();
+        down = Upstream.builder("billing").baseUri(FaultyUpstream.refusingBaseUri()).build();
         app = TestServer.builder()
                 .filter(new UpstreamGuardFilter(UpstreamGuardConfig.builder().requestTimeout(Duration.ofSeconds(5))
                         .build()))

@@ -221,14 +221,15 @@ public final class FaultyUpstream implements AutoCloseable {
     }
 
     /**
-     * A loopback port on which nothing listens (a port just bound and released), for "upstream down" tests: a
-     * connection is refused. Another process could take it meanwhile, which is unlikely on a test machine.
+     * A loopback port on which nothing listens, for "upstream down" tests: a connection is refused. On Linux it lies
+     * below the kernel's ephemeral port range, so that no server started on port 0 meanwhile (an embedded Tomcat, a
+     * second upstream) and no outgoing connection can be given it; elsewhere it is a port just bound and released.
      */
     public static int refusedPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, loopback())) {
-            return socket.getLocalPort();
+        try {
+            return RefusedPorts.choose(loopback());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind a loopback port", e);
+            throw new UncheckedIOException("cannot find the loopback address", e);
         }
     }
 

@@ -4,12 +4,15 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -431,6 +434,28 @@ class FaultyUpstreamTest {
         int port = FaultyUpstream.refusedPort();
 
         assertThat(port).isPositive();
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void refusedPortLiesOutsideTheKernelsEphemeralRangeSoNoPortZeroServerIsGivenIt() throws Exception {
+        int ephemeralStart = RefusedPorts.ephemeralRangeStart();
+        assumeTrue(ephemeralStart > 11_000, "no Linux ephemeral port range to stay below");
+        int port = FaultyUpstream.refusedPort();
+
+        assertThat(port).isBetween(10_000, ephemeralStart - 1);
+        List<ServerSocket> portZeroServers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                portZeroServers.add(server);
+                assertThat(server.getLocalPort()).isNotEqualTo(port);
+            }
+        } finally {
+            for (ServerSocket server : portZeroServers) {
+                server.close();
+            }
+        }
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
     }
 
