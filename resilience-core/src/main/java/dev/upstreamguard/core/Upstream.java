@@ -4,6 +4,7 @@ import dev.upstreamguard.core.classify.FailureKind;
 import dev.upstreamguard.core.deadline.NanoClock;
 import dev.upstreamguard.core.internal.BufferedEntity;
 import dev.upstreamguard.core.internal.FailureReport;
+import dev.upstreamguard.core.internal.ConnectionAddresses;
 import dev.upstreamguard.core.internal.GuardClientFactory;
 import dev.upstreamguard.core.internal.GuardExecHandler;
 import dev.upstreamguard.core.metrics.UpstreamMetrics;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -66,6 +68,7 @@ public final class Upstream implements Closeable {
     private final FailureReport report;
     private final CloseableHttpClient client;
     private final PoolingHttpClientConnectionManager pool;
+    private final ConnectionAddresses connectionAddresses;
     private final ScheduledExecutorService ownScheduler;
 
     private Upstream(Builder b) {
@@ -103,6 +106,7 @@ public final class Upstream implements Closeable {
                 b.dnsResolver, b.clientCustomizer);
         this.client = built.client();
         this.pool = built.pool();
+        this.connectionAddresses = built.addresses();
     }
 
     /** Starts building the upstream called {@code name} (a logical name for logs, metrics and error pages). */
@@ -255,6 +259,16 @@ public final class Upstream implements Closeable {
     /** The connection pool's statistics: leased, pending, available and max connections. */
     public PoolStats connectionPoolStats() {
         return pool.getTotalStats();
+    }
+
+    /**
+     * Where this upstream's open connections, leased or idle, go: each remote address as {@code ip:port}
+     * ({@code [ip]:port} for IPv6) with how many connections it has, in address order. After a DNS change it shows
+     * whether the pool still holds connections to the old address (they are replaced within
+     * {@link UpstreamPolicy#maxConnectionLifetime()}).
+     */
+    public Map<String, Integer> connectionAddresses() {
+        return connectionAddresses.snapshot();
     }
 
     /** Closes the connection pool and this upstream's timer thread. */

@@ -30,7 +30,9 @@ final class ProbeRun {
         ProbeConnection connection = null;
         try {
             ResolveStep.Outcome resolved = ResolveStep.run(host, config.resolver(), config.lookupTimeout(), budget);
-            phases.add(resolved.result());
+            phases.add(config.poolAddresses() == null ? resolved.result()
+                    : PoolAddressCheck.apply(resolved.result(), resolved.addresses(), port,
+                            config.poolAddresses().get(), config.maxConnectionLifetime()));
             if (resolved.addresses().isEmpty()) {
                 return report(startedAt, budget, "name not resolved");
             }

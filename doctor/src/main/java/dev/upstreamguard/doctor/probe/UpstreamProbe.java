@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -66,7 +68,9 @@ public final class UpstreamProbe {
     /**
      * A probe of {@code upstream}'s base URI with its policy: its connect timeout, its attempt timeout as the wait
      * for a response, and its pool idle time and keep-alive margin for the keep-alive comparison. An Upstream does
-     * not expose its TLS context: pass the same one to {@link Builder#sslContext(SSLContext)}.
+     * not expose its TLS context: pass the same one to {@link Builder#sslContext(SSLContext)}. The report's
+     * resolve phase also shows the addresses the upstream's pool holds connections to, and is degraded when some
+     * of them are no longer among the name's addresses (a DNS change the pool has not followed yet).
      */
     public static Builder builder(Upstream upstream) {
         Objects.requireNonNull(upstream, "upstream");
@@ -75,7 +79,10 @@ public final class UpstreamProbe {
                     + "probe a URL instead");
         }
         UpstreamPolicy p = upstream.policy();
-        return new Builder(upstream.baseUri()).connectTimeout(p.connectTimeout())
+        Builder builder = new Builder(upstream.baseUri());
+        builder.poolAddresses = upstream::connectionAddresses;
+        builder.maxConnectionLifetime = p.maxConnectionLifetime();
+        return builder.connectTimeout(p.connectTimeout())
                 .responseTimeout(p.attemptTimeout()).poolIdleTimeout(p.idleTimeout())
                 .keepAliveMargin(p.keepAliveMargin());
     }
@@ -93,7 +100,8 @@ public final class UpstreamProbe {
     /** The immutable settings of one probe, read by {@link ProbeRun}. */
     record Config(URI target, String method, String path, List<String[]> headers, Duration budget,
             List<Duration> idlePeriods, Duration connectTimeout, Duration responseTimeout, Duration lookupTimeout,
-            Duration poolIdleTimeout, Duration keepAliveMargin, SSLContext sslContext, HostResolver resolver) {
+            Duration poolIdleTimeout, Duration keepAliveMargin, SSLContext sslContext, HostResolver resolver,
+            Supplier<Map<String, Integer>> poolAddresses, Duration maxConnectionLifetime) {
     }
 
     /** Builds an {@link UpstreamProbe}; every setter rejects a bad value with a message naming it. Not thread-safe. */
@@ -111,6 +119,8 @@ public final class UpstreamProbe {
         private Duration keepAliveMargin = UpstreamPolicy.DEFAULT_KEEP_ALIVE_MARGIN;
         private SSLContext sslContext;
         private HostResolver resolver = HostResolver.SYSTEM;
+        private Supplier<Map<String, Integer>> poolAddresses;
+        private Duration maxConnectionLifetime;
 
         private Builder(URI url) {
             Objects.requireNonNull(url, "url");
@@ -251,7 +261,7 @@ public final class UpstreamProbe {
                     + target);
             return new UpstreamProbe(new Config(full, head ? "HEAD" : "GET", target, List.copyOf(headers), budget,
                     idlePeriods, connectTimeout, responseTimeout, lookupTimeout, poolIdleTimeout, keepAliveMargin,
-                    sslContext, resolver));
+                    sslContext, resolver, poolAddresses, maxConnectionLifetime));
         }
 
         private static Duration positive(String what, Duration d, Duration max) {

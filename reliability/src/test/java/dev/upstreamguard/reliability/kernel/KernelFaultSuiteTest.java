@@ -331,8 +331,10 @@ class KernelFaultSuiteTest {
         report.row("DNS migration (record changes under traffic), maxConnectionLifetime 2 s",
                 "dnsmasq: api.test 127.0.0.2 -> 127.0.0.3, SIGHUP", "ok (" + r.get("failed") + " failed)", "200",
                 "-", "new address first after " + r.get("firstNewMs") + ", old last after " + r.get("lastOldMs")
-                        + " / bound " + bound, "-", "maxConnectionLifetime (HttpClient time-to-live)");
+                        + " / bound " + bound + "; pool at the end " + r.get("poolAddresses"), "-",
+                "maxConnectionLifetime (HttpClient time-to-live); Upstream.connectionAddresses() in health");
         assertThat(r.num("firstNewMs")).isBetween(0L, bound);
+        assertThat(r.get("poolAddresses")).isEqualTo("{127.0.0.3:8080=1}");
         assertThat(r.num("lastOldMs")).isLessThanOrEqualTo(bound);
         assertThat(r.num("failed")).isZero();
     }
@@ -343,8 +345,10 @@ class KernelFaultSuiteTest {
         ScenarioRun r = migration(300_000);
         report.row("DNS migration, lifetime 5 min (control)", "same as above", "ok", "200", "-",
                 r.get("oldAfterChange") + " of " + r.get("callsAfterChange") + " calls after the change still on"
-                        + " the old address", "-", "(shows why the lifetime is needed)");
+                        + " the old address; pool at the end " + r.get("poolAddresses"), "-",
+                "(shows why the lifetime is needed)");
         assertThat(r.num("callsAfterChange")).isPositive();
+        assertThat(r.get("poolAddresses")).isEqualTo("{127.0.0.2:8080=1}");
         assertThat(r.num("oldAfterChange")).isEqualTo(r.num("callsAfterChange"));
     }
 

@@ -10,7 +10,8 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
 /**
  * Migration mode: calls back to back (the pooled connection never idles) while the suite changes the DNS record;
- * records when traffic first and last reached each address after the change.
+ * records when traffic first and last reached each address after the change, and where the pool's connections go
+ * at the end.
  */
 final class ScenarioMigration {
     private ScenarioMigration() {
@@ -63,6 +64,8 @@ final class ScenarioMigration {
         result.put("lastOldMs", String.valueOf(lastOldMs));
         result.put("firstNewMs", String.valueOf(firstNewMs));
         result.put("failed", String.valueOf(failed));
+        // What health and the upstreams endpoint show: the addresses the pool's connections go to at the end.
+        result.put("poolAddresses", String.valueOf(upstream.connectionAddresses()));
     }
 
     private static long ms(long start) {

@@ -36,8 +36,9 @@ public final class GuardClientFactory {
         return s;
     }
 
-    /** The built client and its pool (whose statistics the upstream exposes). */
-    public record GuardClient(CloseableHttpClient client, PoolingHttpClientConnectionManager pool) {
+    /** The built client, its pool (whose statistics the upstream exposes) and the addresses its connections go to. */
+    public record GuardClient(CloseableHttpClient client, PoolingHttpClientConnectionManager pool,
+            ConnectionAddresses addresses) {
     }
 
     public static GuardClient build(UpstreamPolicy policy, GuardExecHandler handler, SSLContext sslContext,
@@ -49,6 +50,7 @@ public final class GuardClientFactory {
     public static GuardClient build(UpstreamPolicy policy, GuardExecHandler handler, SSLContext sslContext,
             DnsResolver dnsResolver, Consumer<HttpClientBuilder> customizer) {
         PoolingHttpClientConnectionManagerBuilder poolBuilder = PoolingHttpClientConnectionManagerBuilder.create();
+        ConnectionAddresses addresses = new ConnectionAddresses();
         if (sslContext != null) {
             poolBuilder.setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext));
         }
@@ -74,7 +76,7 @@ public final class GuardClientFactory {
                 .setConnectionFactory(new InSyncConnectionFactory(Http1Config.custom()
                         .setMaxHeaderCount(policy.maxHeaderCount())
                         .setMaxLineLength(policy.maxHeaderLineLength())
-                        .build()))
+                        .build(), addresses))
                 .build();
         HttpClientBuilder builder = HttpClients.custom()
                 .setConnectionManager(pool)
@@ -90,6 +92,6 @@ public final class GuardClientFactory {
                 .disableCookieManagement()
                 .addExecInterceptorFirst("upstream-guard", handler);
         customizer.accept(builder);
-        return new GuardClient(builder.build(), pool);
+        return new GuardClient(builder.build(), pool, addresses);
     }
 }

@@ -51,8 +51,10 @@ final class InSyncConnectionFactory implements HttpConnectionFactory<ManagedHttp
     private final ManagedHttpClientConnectionFactory connections;
     /** Hands the probe made while a connection is constructed to {@link #createConnection}, on the same thread. */
     private final ThreadLocal<ReadProbe> created = new ThreadLocal<>();
+    private final ConnectionAddresses addresses;
 
-    InSyncConnectionFactory(Http1Config http1Config) {
+    InSyncConnectionFactory(Http1Config http1Config, ConnectionAddresses addresses) {
+        this.addresses = addresses;
         HttpMessageParserFactory<ClassicHttpResponse> parsers = new DefaultHttpResponseParserFactory(http1Config);
         this.connections = ManagedHttpClientConnectionFactory.builder()
                 .http1Config(http1Config)
@@ -70,7 +72,12 @@ final class InSyncConnectionFactory implements HttpConnectionFactory<ManagedHttp
         try {
             ManagedHttpClientConnection connection = connections.createConnection(socket);
             ReadProbe probe = created.get();
-            return probe == null ? connection : new InSyncConnection(connection, probe);
+            if (probe == null) {
+                return connection;
+            }
+            InSyncConnection inSync = new InSyncConnection(connection, probe, addresses);
+            addresses.opened(inSync);
+            return inSync;
         } finally {
             created.remove();
         }
@@ -119,14 +126,28 @@ final class InSyncConnectionFactory implements HttpConnectionFactory<ManagedHttp
     }
 
     /** HttpClient's connection with the two checks; every other call is passed on unchanged. */
-    private static final class InSyncConnection implements ManagedHttpClientConnection, Identifiable {
+    private static final class InSyncConnection implements ManagedHttpClientConnection, Identifiable,
+            ConnectionAddresses.Tracked {
         private final ManagedHttpClientConnection delegate;
         private final ReadProbe probe;
+        private final ConnectionAddresses addresses;
         private boolean exchanged;
+        private volatile boolean bound;
 
-        InSyncConnection(ManagedHttpClientConnection delegate, ReadProbe probe) {
+        InSyncConnection(ManagedHttpClientConnection delegate, ReadProbe probe, ConnectionAddresses addresses) {
             this.delegate = delegate;
             this.probe = probe;
+            this.addresses = addresses;
+        }
+
+        @Override
+        public ManagedHttpClientConnection connection() {
+            return delegate;
+        }
+
+        @Override
+        public boolean bound() {
+            return bound;
         }
 
         @Override
@@ -151,11 +172,13 @@ final class InSyncConnectionFactory implements HttpConnectionFactory<ManagedHttp
         @Override
         public void bind(Socket socket) throws IOException {
             delegate.bind(socket);
+            bound = true;
         }
 
         @Override
         public void bind(SSLSocket sslSocket, Socket socket) throws IOException {
             delegate.bind(sslSocket, socket);
+            bound = true;
         }
 
         @Override
@@ -215,11 +238,13 @@ final class InSyncConnectionFactory implements HttpConnectionFactory<ManagedHttp
 
         @Override
         public void close() throws IOException {
+            addresses.closed(this);
             delegate.close();
         }
 
         @Override
         public void close(CloseMode closeMode) {
+            addresses.closed(this);
             delegate.close(closeMode);
         }
 

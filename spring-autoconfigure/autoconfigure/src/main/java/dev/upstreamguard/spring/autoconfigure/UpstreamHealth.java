@@ -41,8 +41,14 @@ record UpstreamHealth(String status, Map<String, Object> details) {
         FailureKind last = upstream.lastFailureKind();
         details.put("lastFailureKind", last == null ? "none" : last.tagValue());
         PoolStats pool = upstream.connectionPoolStats();
-        details.put("connections", Map.of("leased", pool.getLeased(), "available", pool.getAvailable(),
-                "pending", pool.getPending(), "max", pool.getMax()));
+        Map<String, Object> connections = new LinkedHashMap<>();
+        connections.put("leased", pool.getLeased());
+        connections.put("available", pool.getAvailable());
+        connections.put("pending", pool.getPending());
+        connections.put("max", pool.getMax());
+        // Which addresses the open connections go to: after a DNS change, whether the pool still holds the old one.
+        connections.put("addresses", upstream.connectionAddresses());
+        details.put("connections", connections);
         return new UpstreamHealth(status, details);
     }
 }

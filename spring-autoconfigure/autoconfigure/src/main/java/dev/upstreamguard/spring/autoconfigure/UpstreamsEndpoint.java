@@ -90,8 +90,13 @@ public class UpstreamsEndpoint {
         CircuitBreaker breaker = u.circuitBreaker();
         m.put("circuitBreaker", breaker == null ? "DISABLED" : breaker.getState().name());
         PoolStats pool = u.connectionPoolStats();
-        m.put("pool", Map.of("leased", pool.getLeased(), "available", pool.getAvailable(),
-                "pending", pool.getPending(), "max", pool.getMax()));
+        Map<String, Object> connections = new LinkedHashMap<>();
+        connections.put("leased", pool.getLeased());
+        connections.put("available", pool.getAvailable());
+        connections.put("pending", pool.getPending());
+        connections.put("max", pool.getMax());
+        connections.put("addresses", u.connectionAddresses());
+        m.put("pool", connections);
         FailureKind lastFailure = u.lastFailureKind();
         m.put("lastFailure", lastFailure == null ? null
                 : Map.of("kind", lastFailure.name(), "errorType", String.valueOf(lastFailure.errorType())));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.upstreamguard.core.Upstream;
+import dev.upstreamguard.test.Fault;
 import dev.upstreamguard.test.FaultyUpstream;
 import java.util.Map;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
@@ -44,6 +45,23 @@ class UpstreamGuardHealthAutoConfigurationTests {
             assertThat(details).containsEntry("circuitBreaker", "OPEN")
                     .containsEntry("lastFailureKind", "connection_refused").containsKey("connections");
         });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void showsWhichAddressesThePoolHoldsConnectionsTo() throws Exception {
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.ok("fine"))) {
+            Upstream upstream = Upstream.builder("moved").baseUri(server.baseUri()).build();
+            try (upstream) {
+                assertThat((Map<String, Object>) UpstreamHealth.of(upstream).details().get("connections"))
+                        .containsEntry("addresses", Map.of());
+                upstream.execute(ClassicRequestBuilder.get("/").build());
+
+                assertThat((Map<String, Object>) UpstreamHealth.of(upstream).details().get("connections"))
+                        .containsEntry("addresses", Map.of("127.0.0.1:" + server.port(), 1))
+                        .containsEntry("available", 1);
+            }
+        }
     }
 
     @Test

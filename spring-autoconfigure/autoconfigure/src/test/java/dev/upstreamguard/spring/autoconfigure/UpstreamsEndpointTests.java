@@ -71,6 +71,22 @@ class UpstreamsEndpointTests {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void showsTheAddressesThePoolHoldsConnectionsTo() {
+        try (FaultyUpstream server = FaultyUpstream.start(Fault.ok("fine"))) {
+            runner.withPropertyValues("upstream-guard.upstreams.up.base-uri=" + server.baseUri()).run(context -> {
+                dev.upstreamguard.core.Upstream up = context.getBean("upUpstream", dev.upstreamguard.core.Upstream.class);
+                up.execute(org.apache.hc.core5.http.io.support.ClassicRequestBuilder.get("/").build());
+
+                Map<String, Object> pool = (Map<String, Object>) context.getBean(UpstreamsEndpoint.class)
+                        .upstream("up").getBody().get("pool");
+                assertThat(pool).containsEntry("leased", 0).containsEntry("available", 1)
+                        .containsEntry("addresses", Map.of("127.0.0.1:" + server.port(), 1));
+            });
+        }
+    }
+
+    @Test
     void runsAtMostOneProbeAtATimePerUpstream() {
         try (FaultyUpstream server = FaultyUpstream.start(Fault.blackhole())) {
             runner.withPropertyValues("upstream-guard.upstreams.stuck.base-uri=" + server.baseUri(),
