@@ -18,7 +18,9 @@ import org.apache.hc.core5.http.Header;
  * {@code http_response_incomplete} or {@code http_response_transfer_coding}), when no byte arrives for the policy's
  * stall timeout, or when the request deadline passes ({@code http_response_timeout}); it never reports a broken
  * body as a clean end of stream. Nothing is retried once this response is returned. Closing it before the end
- * closes the connection (no draining); after the end the connection went back to the pool.
+ * closes the connection (no draining); after the end the connection went back to the pool. A body dropped unclosed
+ * before its end holds its connection until the garbage collector finds it; then the connection is closed and a
+ * warning logged.
  */
 public final class StreamedResponse implements Closeable {
     private final int status;

@@ -116,6 +116,13 @@ public final class FailureReport {
         return e;
     }
 
+    /** A streamed body dropped unclosed before its end, released by the collector: a bug in the caller. */
+    void droppedStream(String upstream, String method, long bytes) {
+        LOG.warn("streamed response dropped without close(): upstream={} method={} bodyBytesRead={}; its connection "
+                + "stayed leased until the garbage collector found it, then was closed. Close every StreamedResponse "
+                + "(try-with-resources).", upstream, method, bytes);
+    }
+
     private void record(UpstreamException e, String method, boolean rejected) {
         remember(e);
         metrics.callCompleted(e.upstream(), method, e.kind(), rejected, e.status(), e.elapsed().toNanos());

@@ -3,6 +3,7 @@ package dev.upstreamguard.core.internal;
 import dev.upstreamguard.core.UpstreamException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.Cleaner;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,8 @@ import java.util.Objects;
  * its last chunk, reset or closed mid-body), a stall and a passed request deadline end in an
  * {@link UpstreamException} from {@code read()}, never in a clean end of stream; later reads throw it again.
  * {@link #close()} before the end closes the connection (never drains it); after the end HttpClient has already
- * returned it to the pool. Not for concurrent reads; {@code close()} may come from another thread.
+ * returned it to the pool. Not for concurrent reads; {@code close()} may come from another thread. A body dropped
+ * unclosed before its end is released once the collector finds it ({@link DroppedStreams}).
  */
 final class GuardedBodyStream extends InputStream {
     private static final int OPEN = 0;
@@ -21,7 +23,7 @@ final class GuardedBodyStream extends InputStream {
     private final InputStream in;
     private final long declaredLength;
     private final StreamCall call;
-    private long bytes;
+    private final Cleaner.Cleanable dropWatch;
     private volatile int state;
     private volatile UpstreamException failure;
 
@@ -29,6 +31,7 @@ final class GuardedBodyStream extends InputStream {
         this.in = in;
         this.declaredLength = declaredLength;
         this.call = call;
+        this.dropWatch = DroppedStreams.watch(this, call);
     }
 
     @Override
@@ -85,7 +88,7 @@ final class GuardedBodyStream extends InputStream {
 
     /** Body bytes handed to the caller so far. */
     long bytes() {
-        return bytes;
+        return call.bytes();
     }
 
     /** Whether the body is still open (not ended, failed or closed). */
@@ -98,7 +101,7 @@ final class GuardedBodyStream extends InputStream {
         if (state != OPEN) {
             return;
         }
-        if (declaredLength >= 0 && bytes >= declaredLength) {
+        if (declaredLength >= 0 && call.bytes() >= declaredLength) {
             // Read up to its declared length without seeing the end: the end costs no wait, and keeps the
             // connection alive.
             try {
@@ -112,8 +115,9 @@ final class GuardedBodyStream extends InputStream {
         }
         state = CLOSED;
         if (call.end() != null) {
-            call.abandoned(bytes);
+            call.abandoned();
         }
+        dropWatch.clean();
         try {
             in.close(); // the connection is closed already: nothing is drained
         } catch (IOException | RuntimeException ignored) {
@@ -137,10 +141,7 @@ final class GuardedBodyStream extends InputStream {
     }
 
     private void delivered(int n) {
-        if (bytes == 0) {
-            call.firstByte();
-        }
-        bytes += n;
+        call.delivered(n);
     }
 
     private int atEnd() throws IOException {
@@ -150,12 +151,14 @@ final class GuardedBodyStream extends InputStream {
         }
         if (!inTime) {
             // The deadline's watch closed the connection: an EOF-delimited body looks complete but is not.
-            failure = call.deadlinePassed(bytes);
+            failure = call.deadlinePassed(call.bytes());
             state = FAILED;
+            dropWatch.clean();
             throw failure;
         }
         state = COMPLETE;
-        call.completed(bytes);
+        call.completed(call.bytes());
+        dropWatch.clean();
         return -1;
     }
 
@@ -164,8 +167,9 @@ final class GuardedBodyStream extends InputStream {
         if (inTime == null) {
             return new IOException("response body closed", e);
         }
-        failure = call.failed(e, bytes, inTime);
+        failure = call.failed(e, call.bytes(), inTime);
         state = FAILED;
+        dropWatch.clean();
         return failure;
     }
 }

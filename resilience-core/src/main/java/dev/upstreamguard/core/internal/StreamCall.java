@@ -36,6 +36,8 @@ final class StreamCall {
     private final long headersAt;
     private final String stallDetails;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Body bytes handed to the caller; written by the reading thread only. */
+    private volatile long bytes;
 
     StreamCall(String upstream, String method, int status, int attempts, CircuitBreaker breaker, Bulkhead bulkhead,
             UpstreamMetrics metrics, FailureReport report, ExecRuntime runtime, AttemptWatchdog.Slot deadlineWatch,
@@ -56,9 +58,18 @@ final class StreamCall {
         this.stallDetails = "response body stalled (no byte for " + stallMillis + " ms)";
     }
 
-    /** The first body byte reached the caller. */
-    void firstByte() {
-        metrics.streamFirstByte(upstream, clock.nanoTime() - callStart);
+    /** {@code n} more body bytes reached the caller. */
+    void delivered(int n) {
+        long before = bytes;
+        if (before == 0) {
+            metrics.streamFirstByte(upstream, clock.nanoTime() - callStart);
+        }
+        bytes = before + n;
+    }
+
+    /** Body bytes handed to the caller so far. */
+    long bytes() {
+        return bytes;
     }
 
     /**
@@ -111,9 +122,20 @@ final class StreamCall {
     }
 
     /** The caller closed the body before its end: the connection is closed, never drained or reused. */
-    void abandoned(long bytes) {
+    void abandoned() {
         runtime.discardEndpoint();
         metrics.streamEnded(upstream, "abandoned", null, bytes, clock.nanoTime() - headersAt);
+    }
+
+    /**
+     * The caller dropped the body without closing it, and the collector found it: when it had not ended, closes
+     * the connection and returns the permit as {@link #abandoned()} does, and warns.
+     */
+    void dropped() {
+        if (end() != null) {
+            abandoned();
+            report.droppedStream(upstream, method, bytes);
+        }
     }
 
     private static boolean stalled(Throwable error) {
