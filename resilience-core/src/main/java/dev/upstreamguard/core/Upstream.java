@@ -67,6 +67,7 @@ public final class Upstream implements Closeable {
     private final CloseableHttpClient client;
     private final PoolingHttpClientConnectionManager pool;
     private final ScheduledExecutorService ownScheduler;
+    private final Runnable unpublishPool;
 
     private Upstream(Builder b) {
         this.name = b.name;
@@ -103,6 +104,7 @@ public final class Upstream implements Closeable {
                 b.dnsResolver, b.clientCustomizer);
         this.client = built.client();
         this.pool = built.pool();
+        this.unpublishPool = metrics.connectionPool(name, pool);
     }
 
     /** Starts building the upstream called {@code name} (a logical name for logs, metrics and error pages). */
@@ -260,6 +262,7 @@ public final class Upstream implements Closeable {
     /** Closes the connection pool and this upstream's timer thread. */
     @Override
     public void close() {
+        unpublishPool.run();
         client.close(CloseMode.GRACEFUL);
         if (ownScheduler != null) {
             ownScheduler.shutdownNow();
