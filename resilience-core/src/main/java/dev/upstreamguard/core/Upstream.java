@@ -70,6 +70,7 @@ public final class Upstream implements Closeable {
     private final PoolingHttpClientConnectionManager pool;
     private final ConnectionAddresses connectionAddresses;
     private final ScheduledExecutorService ownScheduler;
+    private final Runnable unpublishPool;
 
     private Upstream(Builder b) {
         this.name = b.name;
@@ -107,6 +108,7 @@ public final class Upstream implements Closeable {
         this.client = built.client();
         this.pool = built.pool();
         this.connectionAddresses = built.addresses();
+        this.unpublishPool = metrics.connectionPool(name, pool);
     }
 
     /** Starts building the upstream called {@code name} (a logical name for logs, metrics and error pages). */
@@ -274,6 +276,7 @@ public final class Upstream implements Closeable {
     /** Closes the connection pool and this upstream's timer thread. */
     @Override
     public void close() {
+        unpublishPool.run();
         client.close(CloseMode.GRACEFUL);
         if (ownScheduler != null) {
             ownScheduler.shutdownNow();

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,16 +88,23 @@ class OperatorKitTest {
                 }
             }
         }
-        // The kit covers calls, error pages, breakers, retries, the budget and the probes.
+        // The kit covers calls, error pages, breakers, retries, the budget, the pool and the probes.
         assertThat(used).contains("upstream_guard_calls_seconds_count", "upstream_guard_error_responses_total",
-                "upstream_guard_breaker_state", "upstream_guard_retries_total",
+                "upstream_guard_breaker_state", "upstream_guard_retries_total", "upstream_guard_pool_connections",
                 "upstream_guard_retries_suppressed_total", "upstream_guard_probe_status");
     }
 
     /** Prometheus metric names and their labels, after core's metrics and the filter's counter have recorded. */
     private static Map<String, Set<String>> registeredMetrics() {
+        try (PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager()) {
+            return registeredMetrics(pool); // the pool gauges hold the pool weakly: it stays reachable until scraped
+        }
+    }
+
+    private static Map<String, Set<String>> registeredMetrics(PoolingHttpClientConnectionManager pool) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         UpstreamMetrics metrics = UpstreamMetrics.micrometer(registry);
+        metrics.connectionPool("billing", pool);
         metrics.callCompleted("billing", "GET", null, false, 200, 1_000_000);
         metrics.callCompleted("billing", "GET", FailureKind.CONNECTION_REFUSED, false, 502, 1_000_000);
         metrics.retry("billing", FailureKind.CONNECTION_REFUSED);

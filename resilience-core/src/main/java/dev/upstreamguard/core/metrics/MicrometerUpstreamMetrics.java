@@ -4,13 +4,18 @@ import dev.upstreamguard.core.classify.FailureKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
+import org.apache.hc.core5.pool.ConnPoolControl;
+import org.apache.hc.core5.pool.PoolStats;
 
 /**
  * {@link UpstreamMetrics} on Micrometer; see there for the meters.
@@ -173,5 +178,36 @@ final class MicrometerUpstreamMetrics implements UpstreamMetrics {
         } catch (RuntimeException ignored) {
             // metrics must never break a call
         }
+    }
+
+    @Override
+    public Runnable connectionPool(String upstream, ConnPoolControl<?> pool) {
+        try {
+            List<Meter> meters = List.of(
+                    poolGauge("upstream.guard.pool.connections", "Open connections of the upstream's pool, by state",
+                            upstream, "leased", pool, PoolStats::getLeased),
+                    poolGauge("upstream.guard.pool.connections", "Open connections of the upstream's pool, by state",
+                            upstream, "idle", pool, PoolStats::getAvailable),
+                    poolGauge("upstream.guard.pool.pending", "Calls waiting for a connection of the upstream's pool",
+                            upstream, null, pool, PoolStats::getPending),
+                    poolGauge("upstream.guard.pool.max", "The connection limit of the upstream's pool",
+                            upstream, null, pool, PoolStats::getMax));
+            return () -> meters.forEach(registry::remove);
+        } catch (RuntimeException ignored) {
+            return () -> {
+            }; // metrics must never break an upstream
+        }
+    }
+
+    /** A gauge holding {@code pool} weakly (the default), so that it never keeps a dropped upstream alive. */
+    private <P extends ConnPoolControl<?>> Gauge poolGauge(String name, String description, String upstream,
+            String state, P pool, ToIntFunction<PoolStats> value) {
+        Gauge.Builder<P> builder = Gauge
+                .builder(name, pool, p -> value.applyAsInt(p.getTotalStats()))
+                .description(description).tag("upstream", upstream);
+        if (state != null) {
+            builder.tag("state", state);
+        }
+        return builder.register(registry);
     }
 }

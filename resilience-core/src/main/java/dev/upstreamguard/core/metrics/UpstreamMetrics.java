@@ -2,6 +2,7 @@ package dev.upstreamguard.core.metrics;
 
 import dev.upstreamguard.core.classify.FailureKind;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.hc.core5.pool.ConnPoolControl;
 
 /**
  * Receives what happens on upstream calls. Implementations must be fast and must never throw.
@@ -19,8 +20,15 @@ import io.micrometer.core.instrument.MeterRegistry;
  *   <li>{@code upstream.guard.stream.bytes} (distribution summary, bytes): body bytes handed to the caller per
  *       streamed call; tags {@code upstream}, {@code outcome} (complete, failed, abandoned);</li>
  *   <li>{@code upstream.guard.stream.duration} (timer): from the response headers to the end of the body; tags
- *       {@code upstream}, {@code outcome}, {@code kind} (failure kind or {@code none}).</li>
+ *       {@code upstream}, {@code outcome}, {@code kind} (failure kind or {@code none});</li>
+ *   <li>{@code upstream.guard.pool.connections} (gauge): open connections of the upstream's pool; tags
+ *       {@code upstream}, {@code state} ({@code leased}: in use by a call, {@code idle}: kept alive and free);</li>
+ *   <li>{@code upstream.guard.pool.pending} (gauge): calls waiting for a connection; tag {@code upstream};</li>
+ *   <li>{@code upstream.guard.pool.max} (gauge): the pool's connection limit; tag {@code upstream}.</li>
  * </ul>
+ *
+ * <p>The pool gauges hold the pool weakly and are removed when the upstream is closed: a closed upstream is neither
+ * kept alive nor reported.
  */
 public interface UpstreamMetrics {
     /** Records nothing. */
@@ -68,5 +76,15 @@ public interface UpstreamMetrics {
 
     /** Publishes the breaker state of {@code upstream} (0 closed, 1 open, 2 half-open, 3 other). */
     default void breakerState(String upstream, java.util.function.IntSupplier state) {
+    }
+
+    /**
+     * Publishes the connection pool of {@code upstream} (leased, idle, pending, max) for as long as the pool lives.
+     *
+     * @return removes what was published; the upstream runs it when it is closed
+     */
+    default Runnable connectionPool(String upstream, ConnPoolControl<?> pool) {
+        return () -> {
+        };
     }
 }

@@ -1,6 +1,7 @@
 package dev.upstreamguard.spring.autoconfigure;
 
 import dev.upstreamguard.core.Upstream;
+import dev.upstreamguard.spring.observation.UpstreamObservationConventions;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,7 +23,8 @@ import org.springframework.web.client.RestClient;
  * Upstream Guard's core beans: an {@link Upstream} bean per entry of {@code upstream-guard.upstreams} (named
  * {@code <name>Upstream}, qualified {@code <name>}) and, with spring-web, a {@link RestClient} per upstream (named
  * {@code <name>RestClient}, qualified {@code <name>}); the application's {@link MeterRegistry} and resilience4j
- * {@link CircuitBreakerRegistry} are used when present. Also checks, at start-up, the timeouts against the front
+ * {@link CircuitBreakerRegistry} are used when present; each RestClient's {@code http.client.requests} observations
+ * get the tags {@code upstream} and {@code error.type} ({@link UpstreamObservationConventions}). Also checks, at start-up, the timeouts against the front
  * proxy's ({@code upstream-guard.front-proxy-*}).
  */
 @AutoConfiguration(afterName = {
@@ -59,11 +61,21 @@ public final class UpstreamGuardAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({ RestClient.class, HttpComponentsClientHttpRequestFactory.class })
     static class RestClientConfiguration {
+        /** Spring Boot's property naming the client observations (on every line). */
+        static final String OBSERVATION_NAME = "management.observations.http.client.requests.name";
 
         @Bean
         @ConditionalOnMissingBean
-        UpstreamRestClientFactory upstreamGuardRestClientFactory(ObjectProvider<RestClient.Builder> builders) {
-            return new UpstreamRestClientFactory(builders);
+        UpstreamRestClientFactory upstreamGuardRestClientFactory(ObjectProvider<RestClient.Builder> builders,
+                ObjectProvider<UpstreamObservationConventions> conventions) {
+            return new UpstreamRestClientFactory(builders, conventions);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        UpstreamObservationConventions upstreamGuardObservationConventions(Environment environment) {
+            return UpstreamObservationConventions.named(
+                    environment.getProperty(OBSERVATION_NAME, "http.client.requests"));
         }
     }
 }

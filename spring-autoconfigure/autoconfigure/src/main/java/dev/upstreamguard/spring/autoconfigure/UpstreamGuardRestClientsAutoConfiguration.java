@@ -1,6 +1,7 @@
 package dev.upstreamguard.spring.autoconfigure;
 
 import dev.upstreamguard.core.Upstream;
+import dev.upstreamguard.spring.observation.UpstreamObservationConventions;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -21,7 +22,8 @@ public final class UpstreamGuardRestClientsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    UpstreamRequestFactories upstreamGuardRequestFactories(ObjectProvider<Upstream> upstreams) {
-        return new UpstreamRequestFactories(upstreams);
+    UpstreamRequestFactories upstreamGuardRequestFactories(ObjectProvider<Upstream> upstreams,
+            ObjectProvider<UpstreamObservationConventions> conventions) {
+        return new UpstreamRequestFactories(upstreams, conventions);
     }
 }

@@ -4,7 +4,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The {@link UpstreamHttpServiceGroupConfigurer} bean (Framework 7 types; see its auto-configuration). */
+/** The {@link UpstreamHttpServiceGroupConfigurer} and {@link UpstreamHttpServiceGroupObservations} beans (Framework 7 types; see its auto-configuration). */
 @Configuration(proxyBeanMethods = false)
 class UpstreamHttpServiceGroupConfiguration {
 
@@ -12,5 +12,11 @@ class UpstreamHttpServiceGroupConfiguration {
     @ConditionalOnMissingBean
     UpstreamHttpServiceGroupConfigurer upstreamGuardHttpServiceGroupConfigurer(UpstreamRequestFactories upstreams) {
         return new UpstreamHttpServiceGroupConfigurer(upstreams);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    UpstreamHttpServiceGroupObservations upstreamGuardHttpServiceGroupObservations(UpstreamRequestFactories upstreams) {
+        return new UpstreamHttpServiceGroupObservations(upstreams);
     }
 }

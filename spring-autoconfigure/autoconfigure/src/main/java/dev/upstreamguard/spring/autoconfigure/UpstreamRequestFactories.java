@@ -1,12 +1,14 @@
 package dev.upstreamguard.spring.autoconfigure;
 
 import dev.upstreamguard.core.Upstream;
+import dev.upstreamguard.spring.observation.UpstreamObservationConventions;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
+import org.springframework.http.client.observation.ClientRequestObservationConvention;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -23,10 +25,21 @@ import org.springframework.web.client.RestClient;
  */
 public final class UpstreamRequestFactories {
     private final ObjectProvider<Upstream> upstreams;
+    private final ObjectProvider<UpstreamObservationConventions> conventions;
 
     /** Factories over the {@link Upstream} beans of {@code upstreams}. */
     public UpstreamRequestFactories(ObjectProvider<Upstream> upstreams) {
+        this(upstreams, null);
+    }
+
+    /**
+     * Factories over the {@link Upstream} beans of {@code upstreams}; {@link #restClient(String)} also sets the
+     * observation convention that {@code conventions} gives the upstream (when it has a bean).
+     */
+    public UpstreamRequestFactories(ObjectProvider<Upstream> upstreams,
+            ObjectProvider<UpstreamObservationConventions> conventions) {
         this.upstreams = upstreams;
+        this.conventions = conventions;
     }
 
     /**
@@ -39,14 +52,31 @@ public final class UpstreamRequestFactories {
     }
 
     /**
-     * Sends a {@link RestClient.Builder} through upstream {@code name}: its guarded request factory and, when it has
-     * one, its base URI. Use with {@link RestClient.Builder#apply(Consumer)}.
+     * Sends a {@link RestClient.Builder} through upstream {@code name}: its guarded request factory, its base URI
+     * when it has one, and its observation convention. Use with {@link RestClient.Builder#apply(Consumer)}.
      *
      * @throws IllegalArgumentException when no upstream has that name
      */
     public Consumer<RestClient.Builder> restClient(String name) {
         Upstream upstream = upstream(name);
-        return builder -> guard(builder, upstream);
+        return builder -> {
+            guard(builder, upstream);
+            observe(builder, upstream);
+        };
+    }
+
+    /** Sets the observation convention of {@code upstream} on {@code builder}, when there is one. */
+    void observe(RestClient.Builder builder, Upstream upstream) {
+        observe(builder, upstream, conventions);
+    }
+
+    static void observe(RestClient.Builder builder, Upstream upstream,
+            ObjectProvider<UpstreamObservationConventions> conventions) {
+        UpstreamObservationConventions chooser = conventions == null ? null : conventions.getIfUnique();
+        ClientRequestObservationConvention convention = chooser == null ? null : chooser.forUpstream(upstream.name());
+        if (convention != null) {
+            builder.observationConvention(convention);
+        }
     }
 
     /** The upstream called {@code name}, or {@code null}. */
