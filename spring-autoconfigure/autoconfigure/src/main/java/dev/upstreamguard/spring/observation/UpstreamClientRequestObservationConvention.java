@@ -48,7 +48,8 @@ public class UpstreamClientRequestObservationConvention extends DefaultClientReq
         if (error == null) {
             return NONE;
         }
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth++ < 16; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof UpstreamException e) {
                 return e.kind().errorType() != null ? e.kind().errorType() : e.kind().tagValue();
             }
