@@ -6,7 +6,6 @@ import dev.upstreamguard.core.UpstreamPolicy;
 import dev.upstreamguard.core.retry.RetryPolicy;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,8 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
  * benchmarks/target/benchmarks.jar dev.upstreamguard.benchmarks.VirtualThreadHeapBenchmark [--quick]}.
  */
 final class VirtualThreadHeapBenchmark {
-    private static final Pattern NMT_THREAD = Pattern.compile("-\\s+Thread \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
+    private static final Pattern NMT_THREAD = Pattern.compile(
+            "-\\s+Thread \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
     private static final Pattern HISTOGRAM_CHUNKS = Pattern.compile(
             "(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+jdk\\.internal\\.vm\\.StackChunk\\b");
 
@@ -53,7 +53,7 @@ final class VirtualThreadHeapBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        if (startVirtual() == null) {
+        if (!virtualThreadsAvailable()) {
             System.out.println("Virtual thread heap benchmark skipped: Java " + Runtime.version().feature()
                     + " has no virtual threads (run it on Java 21+)");
             return;
@@ -187,20 +187,23 @@ final class VirtualThreadHeapBenchmark {
         return t;
     }
 
-    /** Starts {@code r} on a virtual thread (Java 21+, by reflection); {@code null} before Java 21. */
+    /** Starts {@code r} on a virtual thread (Java 21+, by reflection: the sources are Java 17). */
     static Thread startVirtual(Runnable r) {
         try {
-            Method start = Thread.class.getMethod("startVirtualThread", Runnable.class);
-            return r == null ? Thread.currentThread() : (Thread) start.invoke(null, r);
-        } catch (NoSuchMethodException beforeJava21) {
-            return null;
+            return (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class).invoke(null, r);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot start a virtual thread", e);
         }
     }
 
-    private static Thread startVirtual() {
-        return startVirtual(null);
+    /** Whether this JVM has virtual threads (Java 21+). */
+    static boolean virtualThreadsAvailable() {
+        try {
+            Thread.class.getMethod("startVirtualThread", Runnable.class);
+            return true;
+        } catch (NoSuchMethodException beforeJava21) {
+            return false;
+        }
     }
 
     /** The live-object class histogram (it runs a full GC first). */

@@ -83,7 +83,7 @@ final class ChildGateway implements AutoCloseable {
         }
     }
 
-    /** Stops the child with SIGTERM and waits for it to exit (kills it after 20 s); its exit code. Idempotent. */
+    /** Stops the child with SIGTERM and waits for it to exit (kills it after 20 s). Idempotent. */
     @Override
     public void close() {
         process.destroy();
@@ -95,10 +95,5 @@ final class ChildGateway implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** The exit code, once {@link #close()} returned. */
-    int exitValue() {
-        return process.exitValue();
     }
 }
