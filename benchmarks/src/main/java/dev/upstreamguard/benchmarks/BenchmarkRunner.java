@@ -107,6 +107,10 @@ public final class BenchmarkRunner {
         double[] loadAfter = loadAverage();
         long minutes = Math.round((System.nanoTime() - t0) / 60e9);
         String markdown = render(report, settings, started, loadBefore, loadAfter, minutes, failures, only);
+        if (Files.isRegularFile(out)) {
+            String kept = Report.separateHarnessSections(Files.readString(out, StandardCharsets.UTF_8));
+            markdown = kept.isEmpty() ? markdown : markdown.stripTrailing() + "\n\n" + kept;
+        }
         Files.writeString(out, markdown, StandardCharsets.UTF_8);
         System.out.printf("Wrote %s (%d min; load average at the end %s)%n", out.toAbsolutePath(), minutes,
                 formatLoad(loadAfter));

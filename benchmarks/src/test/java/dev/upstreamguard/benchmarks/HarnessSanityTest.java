@@ -120,4 +120,14 @@ class HarnessSanityTest {
                     "CorrelationIdBenchmark", "ErrorRenderBenchmark");
         }
     }
+
+    @Test
+    void aNewRunKeepsTheSeparateHarnessesSectionsOfTheEarlierFile() {
+        String earlier = "# Benchmarks\n\n## 6. Scale\n\nold figures\n\n## 7. Streaming "
+                + Report.SEPARATE_HARNESS + "\n\nstreamed\n\n## 8. Threads " + Report.SEPARATE_HARNESS + "\n\nvt\n";
+
+        assertThat(Report.separateHarnessSections(earlier)).isEqualTo("## 7. Streaming " + Report.SEPARATE_HARNESS
+                + "\n\nstreamed\n\n## 8. Threads " + Report.SEPARATE_HARNESS + "\n\nvt\n");
+        assertThat(Report.separateHarnessSections("# Benchmarks\n\n## 6. Scale\n\nold\n")).isEmpty();
+    }
 }
