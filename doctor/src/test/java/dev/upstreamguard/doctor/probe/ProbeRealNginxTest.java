@@ -6,10 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.upstreamguard.doctor.Hop;
 import dev.upstreamguard.doctor.Verdict;
+import dev.upstreamguard.test.FaultyUpstream;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +31,7 @@ class ProbeRealNginxTest {
     @Test
     void nginxThatAdvertisesFiveSecondsButClosesAtTwoIsCaught() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(NGINX), "nginx is not installed");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = s.getLocalPort();
-        }
+        int port = FaultyUpstream.refusedPort(); // free, and below the ephemeral range: no port-0 server takes it
         Path conf = dir.resolve("nginx.conf");
         Files.writeString(conf, """
                 worker_processes 1;

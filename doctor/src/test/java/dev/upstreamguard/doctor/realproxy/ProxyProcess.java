@@ -2,11 +2,11 @@ package dev.upstreamguard.doctor.realproxy;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.upstreamguard.test.FaultyUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -154,9 +154,11 @@ final class ProxyProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    /**
+     * A free loopback port for a proxy to listen on, or to stand for an upstream that is down: below the kernel's
+     * ephemeral range, so that no server started on port 0 meanwhile is given it.
+     */
+    static int freePort() {
+        return FaultyUpstream.refusedPort();
     }
 }

@@ -2,11 +2,11 @@ package dev.upstreamguard.examples.gateway;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.upstreamguard.test.FaultyUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,10 +134,9 @@ final class Nginx implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    /** A free loopback port below the kernel's ephemeral range: no server started on port 0 can take it meanwhile. */
+    private static int freePort() {
+        return FaultyUpstream.refusedPort();
     }
 
     static void deleteQuietly(Path root) {
