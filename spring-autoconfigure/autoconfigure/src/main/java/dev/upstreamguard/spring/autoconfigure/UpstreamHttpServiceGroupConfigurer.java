@@ -3,8 +3,6 @@ package dev.upstreamguard.spring.autoconfigure;
 import dev.upstreamguard.core.Upstream;
 import org.springframework.core.Ordered;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
-import org.springframework.web.service.registry.HttpServiceGroup;
 
 /**
  * Sends each HTTP service group named like an upstream ({@code @ImportHttpServices(group = "backend")} with
@@ -13,31 +11,17 @@ import org.springframework.web.service.registry.HttpServiceGroup;
  * ({@code HIGHEST_PRECEDENCE + 10}, whose request factory it replaces and whose default headers and API version stay)
  * and before the one applying {@code RestClientCustomizer}s (order 0). Groups of other names are left alone.
  */
-public final class UpstreamHttpServiceGroupConfigurer implements RestClientHttpServiceGroupConfigurer {
+public final class UpstreamHttpServiceGroupConfigurer extends UpstreamHttpServiceGroups {
     /** The order: {@code Ordered.HIGHEST_PRECEDENCE + 20}. */
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
 
-    private final UpstreamRequestFactories upstreams;
-
     /** A configurer finding each group's upstream in {@code upstreams}. */
     public UpstreamHttpServiceGroupConfigurer(UpstreamRequestFactories upstreams) {
-        this.upstreams = upstreams;
+        super(upstreams, ORDER);
     }
 
     @Override
-    public int getOrder() {
-        return ORDER;
-    }
-
-    @Override
-    public void configureGroups(Groups<RestClient.Builder> groups) {
-        groups.forEachClient(this::configure);
-    }
-
-    private void configure(HttpServiceGroup group, RestClient.Builder builder) {
-        Upstream upstream = upstreams.find(group.name());
-        if (upstream != null) {
-            UpstreamRequestFactories.guard(builder, upstream);
-        }
+    void configure(RestClient.Builder builder, Upstream upstream, UpstreamRequestFactories upstreams) {
+        UpstreamRequestFactories.guard(builder, upstream);
     }
 }
